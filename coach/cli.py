@@ -1,0 +1,276 @@
+"""The `coach` command line: a thin layer over the library that maps errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from coach import __version__
+from coach.errors import CoachError
+from coach.io import check_writable, read_source, write_atomic
+from coach.render import FORMATS, render
+from coach.sanitize import for_terminal
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int) -> None:
+    """One line on stderr, then exit with the documented code."""
+    click.echo(f"coach: error: {for_terminal(message)}", err=True)
+    sys.exit(code)
+
+
+def clean_errors(func: F) -> F:
+    """Turn every CoachError (and any surprise) into one stderr line and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CoachError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("coach: interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("COACH_DEBUG"):
+                raise
+            fail(f"internal error ({type(exc).__name__}: {exc}); rerun with COACH_DEBUG=1 and report it", 70)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print to stdout, or write the file atomically."""
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coach")
+def main() -> None:
+    """Coach CMO, CIO and CTO teams from their meeting transcripts."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--provider", envvar="COACH_PROVIDER", default="offline", show_default=True,
+              type=click.Choice(["offline", "openai", "replay"]), help="Engine that reads the meeting.")
+@click.option("--model", envvar="COACH_MODEL", default=None, help="Model name for LLM providers.")
+@click.option("--base-url", envvar="OPENAI_BASE_URL", default=None, help="OpenAI-compatible server URL.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Write here (a folder when several transcripts are given).")
+@click.option("--roles", default=None, help='Speaker roles, e.g. "Dana=CMO,Raj=CIO".')
+@click.option("--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD (resolves 'by Friday').")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds per LLM request.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the LLM response cache.")
+@click.option("--record", type=click.Path(path_type=Path), default=None, help="Save LLM exchanges here.")
+@click.option("--cassettes", type=click.Path(path_type=Path), default=None, help="Recorded exchanges for --provider replay.")
+@click.option("--dry-run", is_flag=True, help="Print the token and cost estimate; call nothing.")
+@click.option("--redact/--no-redact", default=False, help="Mask emails, phone numbers and card numbers before analysis.")
+@clean_errors
+def analyze(paths: tuple[str, ...], provider: str, model: str | None, base_url: str | None, fmt: str,
+            out: Path | None, roles: str | None, meeting_date: str | None, timeout: float | None,
+            no_cache: bool, record: Path | None, cassettes: Path | None, dry_run: bool, redact: bool) -> None:
+    """Analyse a transcript (a file, several files, or - / nothing for standard input)."""
+    from coach.dates import parse_meeting_date
+    from coach.pipeline import analyze as run
+    from coach.roles import parse_roles
+    from coach.transcripts import load_transcript_with_warnings
+
+    parsed_roles = parse_roles(roles)
+    parsed_date = parse_meeting_date(meeting_date)
+    sources = list(paths) or ["-"]
+    many = len(sources) > 1
+    if out is not None and many:
+        if not out.is_dir():
+            raise_input(f"-o {out} must be an existing folder when several transcripts are given")
+    elif out is not None:
+        check_writable(out)
+    options = dict(base_url=base_url, timeout=timeout, cache=not no_cache, record=record,
+                   cassettes=cassettes, dry_run=dry_run, redact=redact)
+    for source in sources:
+        data, name = read_source(source)
+        transcript, warnings = load_transcript_with_warnings(data, name=name)
+        report = run(transcript, provider=provider, model=model, roles=parsed_roles,
+                     date=parsed_date, **options)
+        report.warnings[:0] = warnings
+        text = render(report, fmt)
+        if many and out is not None:
+            emit(text, out / f"{Path(source).stem}.{'txt' if fmt == 'text' else fmt}")
+        else:
+            emit(text, out)
+
+
+def raise_input(message: str) -> None:
+    """Raise an InputError (a helper for option checks that read like sentences)."""
+    from coach.errors import InputError
+
+    raise InputError(message)
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None)
+@clean_errors
+def parse(path: str | None, fmt: str, out: Path | None) -> None:
+    """Print the normalised transcript (turns with speaker, text, start, end)."""
+    from coach.transcripts import load_transcript_with_warnings
+
+    if out is not None:
+        check_writable(out)
+    data, name = read_source(path)
+    transcript, warnings = load_transcript_with_warnings(data, name=name)
+    for warning in warnings:
+        click.echo(f"coach: warning: {for_terminal(warning)}", err=True)
+    if fmt == "json":
+        emit(transcript.model_dump_json(indent=2) + "\n", out)
+        return
+    lines = []
+    for i, turn in enumerate(transcript.turns):
+        stamp = f"[{_clock(turn.start)}] " if turn.start is not None else ""
+        lines.append(f"{i:>4} {stamp}{for_terminal(turn.speaker)}: {for_terminal(turn.text)}")
+    emit("\n".join(lines) + "\n", out)
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+@main.command(name="eval")
+@click.option("--provider", envvar="COACH_PROVIDER", default="offline", show_default=True,
+              type=click.Choice(["offline", "openai", "replay"]))
+@click.option("--model", envvar="COACH_MODEL", default=None)
+@click.option("--base-url", envvar="OPENAI_BASE_URL", default=None)
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("evals/datasets/core"), show_default=True)
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, help="Write the JSON report here.")
+@click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), default=None, help="Write a Markdown summary here.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), default=None,
+              help="Compare with this baseline [default: evals/baselines/<provider>.json when it exists].")
+@click.option("--update-baseline", is_flag=True, help="Write this run's figures as the new baseline.")
+@click.option("--save-reports", type=click.Path(path_type=Path), default=None, help="Save each meeting's report here.")
+@click.option("--predictions", type=click.Path(path_type=Path), default=None,
+              help="Score reports saved earlier with --save-reports instead of running an engine.")
+@click.option("--cassettes", type=click.Path(path_type=Path), default=None)
+@click.option("--record", type=click.Path(path_type=Path), default=None)
+@click.option("--timeout", type=click.FloatRange(min=1), default=None)
+@click.option("--no-cache", is_flag=True)
+@clean_errors
+def eval_command(provider: str, model: str | None, base_url: str | None, dataset: Path,
+                 report_path: Path | None, markdown_path: Path | None, baseline_path: Path | None,
+                 update_baseline: bool, save_reports: Path | None, predictions: Path | None,
+                 cassettes: Path | None, record: Path | None, timeout: float | None, no_cache: bool) -> None:
+    """Run the eval suite, compare with the baseline, exit 1 on a regression."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from coach.evals import runner
+
+    for target in (report_path, markdown_path):
+        if target is not None:
+            check_writable(target)
+    explicit = baseline_path is not None
+    baseline_path = baseline_path or Path("evals/baselines") / f"{provider}.json"
+    baseline = None
+    # A baseline named on the command line must exist unless this run is the one creating it.
+    if baseline_path.exists() or (explicit and not update_baseline):
+        baseline = runner.load_baseline(baseline_path)
+    if predictions is not None:
+        analyze_one = runner.saved_reports_analyzer(predictions)
+    else:
+        analyze_one = runner.engine_analyzer(provider, model, base_url=base_url, timeout=timeout,
+                                             cache=not no_cache, record=record, cassettes=cassettes)
+    meetings = len(list(dataset.glob("*.gold.json"))) if dataset.is_dir() else 0
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("evaluating", total=meetings)
+        result = runner.run_eval(dataset, analyze_one, provider=provider, model=model,
+                                 progress=lambda name: bar.update(task, advance=1, description=name),
+                                 save_reports=save_reports)
+    if baseline is not None:
+        result.baseline = baseline.metrics
+        result.regressions = runner.compare(result, baseline)
+    if report_path is not None:
+        write_atomic(report_path, runner.dump(result))
+    summary = runner.markdown_summary(result)
+    if markdown_path is not None:
+        write_atomic(markdown_path, summary)
+    click.echo(summary, nl=False)
+    if update_baseline:
+        write_atomic(baseline_path, runner.new_baseline(result, baseline).model_dump_json(indent=2) + "\n")
+        click.echo(f"baseline written to {baseline_path}", err=True)
+        return
+    if result.regressions:
+        fail("eval fell below the baseline: " + "; ".join(result.regressions), 1)
+
+
+@main.command()
+@clean_errors
+def schema() -> None:
+    """Print the report's JSON Schema."""
+    from coach.models import Report
+
+    click.echo(json.dumps(Report.model_json_schema(), indent=2))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@clean_errors
+def frameworks(fmt: str) -> None:
+    """Show the frameworks: categories, the conversation to have, signals and governance practices."""
+    from coach.frameworks import load_frameworks
+
+    fw = load_frameworks()
+    if fmt == "json":
+        click.echo(fw.model_dump_json(indent=2))
+        return
+    for article in fw.articles:
+        click.echo(f"{article.title} ({article.publisher})\n  {article.summary}\n")
+    for c in fw.categories:
+        click.echo(f"{c.id}  ·  {c.title}  ·  {c.framework}")
+        click.echo(f"  {c.description}")
+        click.echo(f"  Conversation to have: {c.conversation}")
+        for p in c.governance:
+            click.echo(f"  - {p.title} (owner {p.owner_role}, {p.priority})")
+        click.echo("")
+
+
+@main.command()
+@clean_errors
+def doctor() -> None:
+    """Check the installation: versions, framework file, token encodings, API key presence."""
+    import platform
+
+    from coach.frameworks import load_frameworks
+    from coach.resources import prompts_dir
+
+    click.echo(f"coach {__version__} on Python {platform.python_version()}")
+    fw = load_frameworks()
+    click.echo(f"frameworks: {len(fw.categories)} categories from {prompts_dir()}")
+    try:
+        from coach.tokens import describe_encoding
+
+        click.echo(f"token counting: {describe_encoding('gpt-4.1-mini')}")
+    except ImportError:
+        click.echo("token counting: not available in this version")
+    key = "set" if os.environ.get("OPENAI_API_KEY") else "not set (the offline engine needs none)"
+    click.echo(f"OPENAI_API_KEY: {key}")
+    click.echo(f"default provider: {os.environ.get('COACH_PROVIDER', 'offline')}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

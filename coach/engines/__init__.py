@@ -1,0 +1,40 @@
+"""Engines turn a transcript into findings; the pipeline grounds, numbers and completes them."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from coach.models import ActionItem, Category, Decision, EngineInfo, Flag, Meeting, Transcript
+
+
+class Findings(BaseModel):
+    """What an engine found in one transcript, before grounding and numbering."""
+
+    flags: list[Flag] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    discussed: list[Category] = Field(
+        default_factory=list, description="categories the meeting talked about, flagged or not"
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Engine(Protocol):
+    """Anything that can read a meeting and report findings."""
+
+    def run(self, transcript: Transcript, meeting: Meeting) -> tuple[Findings, EngineInfo]:
+        """Analyse one meeting (roles and date already resolved in `meeting`)."""
+        ...
+
+
+def get_engine(provider: str, **options: object) -> Engine:
+    """The engine for a provider name; InputError for an unknown one."""
+    from coach.errors import InputError
+
+    if provider == "offline":
+        from coach.engines.offline import OfflineEngine
+
+        return OfflineEngine()
+    raise InputError(f"unknown provider {provider!r}; use offline")

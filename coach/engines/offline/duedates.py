@@ -1,0 +1,723 @@
+"""Due-date phrases in meeting speech ("by Friday", "end of the month", "EOQ", "3/20"), resolved
+against the meeting date.
+
+The resolution rules are the annotation rules of the gold data (evals/README.md, "Due date"):
+
+- today / tonight / EOD / COB / close of business -> the meeting date D; tomorrow -> D+1.
+- a weekday ("by Friday", "this Friday", "Friday morning", "first thing Monday") -> the next such
+  day strictly after D; "next <weekday>" and "<weekday> next week" -> that weekday of the following
+  calendar week (weeks start on Monday).
+- "next week" -> Friday of the following week ("early next week" -> its Monday); "end of the week",
+  "EOW", "this week", "by the weekend" -> Friday of D's week (the next Friday from a weekend).
+- month / quarter / year / half-year periods -> their last day; a named quarter, half or month
+  that already ended before D -> next year's.
+- "in N days/weeks/months", "two weeks from now", "a fortnight" -> D plus that much.
+- explicit dates ("March 20", "20 March", "3/20", "2026-03-20", "the 20th") as written; without
+  a year, a date earlier than D is next year's; "the 20th" is the next 20th after D.
+
+Everything is matched with one compiled regular expression (no nested quantifiers, so no
+catastrophic backtracking) behind a cheap keyword pre-check, so a sentence without a date costs
+about a microsecond.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+__all__ = ["DueDate", "find_all_due", "find_due"]
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """One due-date phrase found in a text."""
+
+    text: str  # the phrase verbatim, with its leading "by"/"before"/"on"/... when present
+    start: int  # text == input[start:end]
+    end: int
+    date: dt.date | None  # resolved; None without a meeting date or when not resolvable to a day
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary
+
+_WEEKDAYS = {
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
+}
+_ORDINAL_WORDS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+}
+
+# Full weekday names (any case) and the usual written abbreviations (capitalised only: "Sat" and
+# "Sun" are left out, they are ordinary words).
+_WD = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|(?-i:Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri))"
+)
+# Month names for month-level phrases ("in March", "end of May"): full names only ("Jan" is a
+# person), and "May" only capitalised (the modal verb "may").
+_MONTH_FULL = (
+    r"(?:january|february|march|april|(?-i:May)|june|july|august|september|october"
+    r"|november|december)"
+)
+# Month names next to a day number: full names or abbreviations.
+_MONTH_ANY = (
+    r"(?:january|february|march|april|(?-i:May)|june|july|august|september|october"
+    r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+)
+_NUM = (
+    r"(?:\d{1,3}|a\s+couple(?:\s+of)?|couple\s+of|a|an|one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
+)
+_UNIT = r"(?:(?:business|working|work)\s+days?|days?|weeks?|fortnights?|months?|years?|hours?)"
+_END_OF = r"(?:the\s+)?(?:end|close)[-\s]+of[-\s]+"
+_START_OF = r"(?:early\s+|(?:the\s+)?(?:start|beginning)\s+of\s+)"
+_EOD = (
+    r"(?:(?:the\s+)?end[-\s]+of[-\s]+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day"
+    r"|end\s+of\s+business|close\s+of\s+(?:business|play)|EOD|COB|EOB)"
+)
+_TIME = (
+    r"(?:\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?(?![\w%])|noon|midday|midnight"
+    r"|lunch(?:time)?|the\s+latest)"
+)
+# What may follow a day: "Friday morning", "tomorrow EOD", "Friday at 3pm", "at the latest".
+_DAY_SUFFIX = (
+    r"(?:\s+(?:morning|afternoon|evening|night|lunchtime|noon|first\s+thing|" + _EOD + r"))?"
+    r"(?:,?\s+at\s+" + _TIME + r")?"
+    r"(?:,?\s+at\s+the\s+latest)?"
+)
+_YEAR = r"(?P<year>20\d\d)(?![\d/.:-])"
+_YEAR_SUFFIX = (
+    r"(?:,?\s+(?:of\s+)?" + _YEAR + r"|\s+(?:of\s+)?(?P<yrel>this|next)\s+year\b"
+    r"|\s*'(?P<yy>\d\d)\b)?"
+)
+_ORD = r"(?:st|nd|rd|th)"
+_DAYNUM = r"(?P<day>[12]\d|3[01]|0?[1-9])"
+
+# --------------------------------------------------------------------------------------------
+# The alternatives, most specific first (at one position the first that matches wins).
+
+_ALTERNATIVES: list[tuple[str, str]] = [
+    # 2026-03-20, 2026/03/20
+    (
+        "iso",
+        r"(?<![\w/.-])(?P<year>20\d\d)(?P<sep>[-/])(?P<month>1[0-2]|0?[1-9])(?P=sep)"
+        r"(?P<day>[12]\d|3[01]|0?[1-9])(?![\w/-]|[.:]\d)",
+    ),
+    # March 20, March 20th, Mar 20, March 20, 2026, Friday, March 20, March the 20th
+    (
+        "month_day",
+        r"(?:"
+        + _WD
+        + r",?\s+(?:the\s+)?)?(?P<mname>"
+        + _MONTH_ANY
+        + r")\b\.?\s+(?:the\s+)?"
+        + _DAYNUM
+        + _ORD
+        + r"?(?![\w%]|[.,:]\d|\s*percent)"
+        + _YEAR_SUFFIX,
+    ),
+    # 20 March, 20th March, the 20th of March, Friday 20 March
+    (
+        "day_month",
+        r"(?:"
+        + _WD
+        + r",?\s+)?(?:the\s+)?(?<![\w.,/])"
+        + _DAYNUM
+        + _ORD
+        + r"?\s+(?:of\s+)?(?P<mname>"
+        + _MONTH_ANY
+        + r")\b\.?"
+        + _YEAR_SUFFIX,
+    ),
+    # 3/20, 3/20/2026, 3/20/26 (US month/day)
+    (
+        "slash",
+        r"(?:(?P<swd>" + _WD + r"),?\s+)?(?<![\w/.,-])(?P<month>\d{1,2})/(?P<day>\d{1,2})"
+        r"(?:/(?P<year4>\d{4}|\d\d))?(?![\w/%-]|[.,]\d|\s+of\b)",
+    ),
+    # Q3, in Q3, by the end of Q3, Q3 2026, the third quarter, start of Q3
+    (
+        "quarter_n",
+        r"(?:(?P<qstart>"
+        + _START_OF
+        + r")|"
+        + _END_OF
+        + r"|in\s+|during\s+)?(?:(?<![\w-])Q(?P<q>[1-4])(?![\w-])"
+        r"|(?:the\s+)?(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\b)"
+        + _YEAR_SUFFIX,
+    ),
+    # H1, H2 2027, the second half of the year
+    (
+        "half",
+        r"(?:in\s+|"
+        + _END_OF
+        + r")?(?:(?<![\w-])H(?P<h>[12])(?![\w-])"
+        + _YEAR_SUFFIX
+        + r"|(?:the\s+)?(?P<hword>first|second)\s+half\s+of\s+(?:the\s+year|(?P<hthis>this)\s+year"
+        + r"|(?P<hnext>next)\s+year|"
+        + r"(?P<hyear>20\d\d)(?!\d)))",
+    ),
+    # the 20th, on the 1st, Friday the 20th, the 20th of next month
+    (
+        "nth",
+        r"(?:" + _WD + r",?\s+(?:the\s+)?|the\s+)(?<![\w.,/])" + _DAYNUM + _ORD + r"\b"
+        r"(?:\s+of\s+(?P<mrel>this|next)\s+month\b"
+        r"|(?!\s+of\b|\s+(?:time|times|place|floor|item|items|draft|round|version|iteration|"
+        r"edition|anniversary|percentile|grade|century|quarter|week|day|slide|page|row|column|"
+        r"line|point|option|step|phase|attempt|try|pass|person|people|one|ones|employee|customer|"
+        r"hire|birthday|year|month|hour|minute|level|rank|sprint|release|meeting|call|session|"
+        r"issue|ticket|bug|story|question|thing|reason|priority|paragraph|section|chapter|bullet|"
+        r"tier|largest|biggest|most|least|best|worst|highest|lowest|percent|spot|position|"
+        r"candidate|vendor|team|deal|account|client|user|company|generation|cohort|wave|batch|"
+        r"largest|edition|amendment|grader|graders|inning|lap|hole|game|match|season|episode)\b))",
+    ),
+    # today / tomorrow / weekdays, with "end of day", "first thing", "morning", "at 3pm" around
+    (
+        "day",
+        r"(?:(?:" + _EOD + r"|first\s+thing)(?:,\s*|\s+)(?:on\s+)?|" + _END_OF + r")?"
+        r"(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening)"
+        r"|later\s+(?:today|tonight))"
+        r"|(?P<dayafter>the\s+day\s+after\s+tomorrow)"
+        r"|(?P<tomorrow>tomorrow)"
+        r"|next\s+week,?\s+(?:on\s+)?(?P<wd_nw1>" + _WD + r")"
+        r"|(?P<wd_nw2>" + _WD + r")\s+(?:of\s+)?next\s+week\b"
+        r"|next\s+(?P<wd_next>" + _WD + r")"
+        r"|(?:this\s+(?:coming\s+)?|coming\s+)?(?P<wd>" + _WD + r"))"
+        r"\b" + _DAY_SUFFIX,
+    ),
+    # next week / the week after next / end of the week / this week / by the weekend
+    (
+        "week",
+        r"(?:(?P<week2>(?:the\s+)?week\s+after\s+next)"
+        r"|(?:(?P<nwmon>" + _START_OF + r")"
+        r"|(?P<nwwed>mid[-\s]?|(?:the\s+)?middle\s+of\s+)"
+        r"|" + _END_OF + r"|(?:late|later|some\s*time)\s+(?:in\s+)?)?"
+        r"(?P<nextweek>next)\s+week\b(?!-)"
+        r"|" + _END_OF + r"(?:the\s+|this\s+)?(?:work(?:ing)?\s*)?week\b(?!-)"
+        r"|EOW\b|(?:later\s+|some\s*time\s+)?this\s+week\b(?!-)|later\s+in\s+the\s+week\b"
+        r"|(?P<weekend>(?:the\s+|this\s+)?weekend\b))",
+    ),
+    # end of the month / EOM / this month / next month / end of March / in May / mid-June
+    (
+        "month",
+        r"(?:(?P<nmfirst>" + _START_OF + r")?(?:the\s+)?(?P<nextmonth>next)\s+month\b"
+        r"|" + _END_OF + r"(?:the\s+)?(?P<endnext>next)\s+month\b"
+        r"|" + _END_OF + r"(?:the\s+|this\s+)?month\b|EOM\b|(?:the\s+)?month[-\s]end\b"
+        r"|this\s+month\b"
+        r"|(?:(?P<mmid>mid[-\s]?|(?:the\s+)?middle\s+of\s+)"
+        r"|(?P<mfirst>" + _START_OF + r")"
+        r"|" + _END_OF + r"|late\s+|in\s+|by\s+|before\s+|until\s+|till\s+)"
+        r"(?P<mname>"
+        + _MONTH_FULL
+        + r")\b(?!\.?\s+(?:the\s+)?\d{1,2}(?!\d))"
+        + _YEAR_SUFFIX
+        + r")",
+    ),
+    # EOQ / end of the quarter / quarter-end / this quarter / next quarter
+    (
+        "quarter",
+        r"(?:(?P<nqfirst>" + _START_OF + r")?(?:the\s+)?(?P<nextq>next)\s+quarter\b"
+        r"|" + _END_OF + r"(?:the\s+)?(?P<endnextq>next)\s+quarter\b"
+        r"|" + _END_OF + r"(?:the\s+|this\s+)?quarter\b|EOQ\b|(?:the\s+)?quarter[-\s]end\b"
+        r"|this\s+quarter\b|" + _END_OF + r"Q(?![\w&-]))",
+    ),
+    # EOY / end of the year / year-end / this year / next year / end of 2027 / by 2027
+    (
+        "year",
+        r"(?:" + _END_OF + r"(?:the\s+)?(?P<endnexty>next)\s+year\b"
+        r"|(?P<nexty>next)\s+year\b"
+        r"|" + _END_OF + r"(?:the\s+|this\s+)?(?:calendar\s+)?year\b"
+        r"|EOY\b|(?:the\s+)?year[-\s]end\b"
+        r"|this\s+year\b"
+        r"|(?:" + _END_OF + r"|by\s+|before\s+|until\s+)(?P<yname>20\d\d)(?![\w/.:%-]))",
+    ),
+    # in two weeks, within 3 business days, in a month, two weeks from now, a fortnight
+    (
+        "dur",
+        r"(?:(?:in|within)\s+(?:the\s+next\s+|another\s+)?"
+        r"(?P<num>" + _NUM + r")\s+(?P<unit>" + _UNIT + r")"
+        r"(?:(?:'s|')?\s+time\b)?(?:\s+from\s+(?:now|today))?"
+        r"|(?:in|within|over)\s+the\s+next\s+(?P<unit1>day|week|fortnight|month)\b"
+        r"|(?P<num2>" + _NUM + r")\s+(?P<unit2>" + _UNIT + r")\s+from\s+(?:now|today)\b"
+        r"|(?:(?:in|within)\s+)?(?P<fortnight>a\s+fortnight)\b"
+        r"(?:\s+from\s+(?:now|today)\b)?)(?![\w-])",
+    ),
+    # end of day / EOD / COB / close of business, alone
+    ("eod", _EOD + r"\b"),
+]
+
+_LEAD = (
+    r"(?P<lead>\b(?:(?:by\s+)?(?:no|not)\s+later\s+than|due\s+(?:by|on|before)"
+    r"|by|before|on|until|till|due)"
+    r"\s+)?"
+)
+
+
+def _number_groups(index: int, pattern: str) -> str:
+    return re.sub(r"\(\?P<(\w+)>", rf"(?P<\1__{index}>", pattern).replace(
+        "(?P=sep)", f"(?P=sep__{index})"
+    )
+
+
+_PATTERN = re.compile(
+    r"(?<![\w'])"
+    + _LEAD
+    + "(?:"
+    + "|".join(
+        f"(?P<K{i}>{_number_groups(i, pat)})" for i, (_kind, pat) in enumerate(_ALTERNATIVES)
+    )
+    + ")",
+    re.IGNORECASE,
+)
+_KINDS = {f"K{i}": kind for i, (kind, _pat) in enumerate(_ALTERNATIVES)}
+_GROUPS = {
+    f"K{i}": [
+        (name, name.rsplit("__", 1)[0]) for name in _PATTERN.groupindex if name.endswith(f"__{i}")
+    ]
+    for i in range(len(_ALTERNATIVES))
+}
+
+# Cheap pre-check: a text with none of these (case-folded) has no due date.
+_KEYWORDS = re.compile(
+    r"\d|day|to(?:night|morrow)|week|fortnight|mon|tue|wed|thu|fri|jan|feb|mar|apr|may|jun|jul"
+    r"|aug|sep|oct|nov|dec|quarter|year|eo[dbwmqy]|cob|close of|of q|morning|afternoon|evening"
+    r"|hour|business",
+    re.IGNORECASE,
+)
+
+# Context that makes a match a past or recurring reference, not a deadline.
+_BAD_BEFORE = re.compile(
+    r"(?<![\w'])(?:last|past|previous|every(?:\s+other)?|each|since|back\s+in"
+    r"|(?:last|past|previous)\s+week,?)\s+$",
+    re.IGNORECASE,
+)
+_BACK_BEFORE = re.compile(r"(?<![\w'])back\s+$", re.IGNORECASE)
+_BAD_AFTER = re.compile(
+    r"[\s,]+(?:(?:\w+\s+){0,2}ago\b|(?:of\s+)?last\s+(?:year|month|week|quarter)\b)", re.IGNORECASE
+)
+_DURATION_BAD_BEFORE = re.compile(
+    r"(?<![\w'])(?:for|took|take|takes|taking|lasted|lasts|last|spent|spend|over|during|once"
+    r"|twice|every|per|been|about|almost|nearly|than|just|only)\s+$",
+    re.IGNORECASE,
+)
+_AT_BEFORE = re.compile(r"(?<![\w'])at\s+$", re.IGNORECASE)
+_CLAUSE_AT_BEFORE = re.compile(
+    r"(?:^|[.!?;:,(\"]\s*|(?<![\w'])(?:and|but|so|because|yeah|well|look)\s+)at\s+$", re.IGNORECASE
+)
+_COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4)}
+
+
+class _Drop(Exception):
+    """The match is not a due date after all."""
+
+
+# --------------------------------------------------------------------------------------------
+# Date arithmetic
+
+
+def _next_weekday(d: dt.date, weekday: int) -> dt.date:
+    """The next `weekday` strictly after d."""
+    return d + dt.timedelta(days=(weekday - d.weekday() - 1) % 7 + 1)
+
+
+def _monday_next_week(d: dt.date) -> dt.date:
+    return d - dt.timedelta(days=d.weekday()) + dt.timedelta(days=7)
+
+
+def _friday_this_week(d: dt.date) -> dt.date:
+    """Friday of d's week; from a Saturday or Sunday, the next Friday."""
+    return d + dt.timedelta(days=(4 - d.weekday()) % 7)
+
+
+def _plus(d: dt.date, *, months: int = 0, years: int = 0) -> dt.date:
+    """d plus whole months or years (the day clamped to the month's length)."""
+    result: dt.date = d + relativedelta(months=months, years=years)
+    return result
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _quarter_end(year: int, quarter: int) -> dt.date:
+    return _month_end(year, 3 * quarter)
+
+
+def _quarter_of(d: dt.date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def _add_business_days(d: dt.date, n: int) -> dt.date:
+    weeks, rest = divmod(n, 5)
+    d += dt.timedelta(days=7 * weeks)
+    while rest:
+        d += dt.timedelta(days=1)
+        if d.weekday() < 5:
+            rest -= 1
+    return d
+
+
+def _valid_day(year: int | None, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year or 2000, month)[1]
+
+
+def _month_day_on_or_after(d: dt.date, month: int, day: int) -> dt.date:
+    """month/day in d's year, or the next year that has it when that is before d."""
+    for year in range(d.year, d.year + 9):
+        if _valid_day(year, month, day):
+            candidate = dt.date(year, month, day)
+            if candidate >= d:
+                return candidate
+    raise ValueError("no such day")
+
+
+def _year_of(g: dict[str, str], d: dt.date | None) -> int | None:
+    """The year written after a date or period ("2026", "'26", "next year"), if any."""
+    if g.get("year"):
+        return int(g["year"])
+    if g.get("yy"):
+        return 2000 + int(g["yy"])
+    if g.get("yrel") and d is not None:
+        return d.year + (g["yrel"].lower() == "next")
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution, one function per alternative: (groups, meeting date) -> date; raise _Drop to reject.
+
+
+def _r_iso(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    year, month, day = int(g["year"]), int(g["month"]), int(g["day"])
+    if not _valid_day(year, month, day):
+        raise _Drop
+    return dt.date(year, month, day)
+
+
+def _explicit(month: int, day: int, year: int | None, d: dt.date | None) -> dt.date | None:
+    if not _valid_day(year, month, day):
+        raise _Drop
+    if year is not None:
+        return dt.date(year, month, day)
+    if d is None:
+        return None
+    return _month_day_on_or_after(d, month, day)
+
+
+def _r_month_day(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    month = _MONTHS[g["mname"][:3].lower()]
+    return _explicit(month, int(g["day"]), _year_of(g, d), d)
+
+
+def _r_slash(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    month, day = int(g["month"]), int(g["day"])
+    year = None
+    if g.get("year4"):
+        year = int(g["year4"])
+        if year < 100:
+            year += 2000
+        if not 2000 <= year <= 2199:
+            raise _Drop
+    elif not g.get("lead") and not g.get("swd") and (month, day) in _COMMON_FRACTIONS:
+        raise _Drop  # "3/4" with nothing around it is a fraction
+    return _explicit(month, day, year, d)
+
+
+def _period_day(
+    first_month: int, last_month: int, start: bool, year: int | None, d: dt.date | None
+) -> dt.date | None:
+    """First (start) or last day of the months first_month..last_month; without a year, the
+    next such period that has not ended (for start: not begun) before d."""
+
+    def day(y: int) -> dt.date:
+        return dt.date(y, first_month, 1) if start else _month_end(y, last_month)
+
+    if year is None:
+        if d is None:
+            return None
+        year = d.year if day(d.year) >= d else d.year + 1
+    return day(year)
+
+
+def _r_quarter_n(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    q = int(g["q"]) if g.get("q") else _ORDINAL_WORDS[g["qword"].lower()]
+    return _period_day(3 * q - 2, 3 * q, bool(g.get("qstart")), _year_of(g, d), d)
+
+
+def _r_half(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if g.get("h"):
+        h, year = int(g["h"]), _year_of(g, d)
+    else:
+        h = 1 if g["hword"].lower() == "first" else 2
+        year = int(g["hyear"]) if g.get("hyear") else None
+        if year is None and d is not None and (g.get("hnext") or g.get("hthis")):
+            year = d.year + bool(g.get("hnext"))
+    return _period_day(6 * h - 5, 6 * h, False, year, d)
+
+
+def _r_nth(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    day = int(g["day"])
+    if d is None:
+        return None
+    rel = (g.get("mrel") or "").lower()
+    first = dt.date(d.year, d.month, 1)
+    if rel:
+        first = _plus(first, months=1 if rel == "next" else 0)
+        if not _valid_day(first.year, first.month, day):
+            raise _Drop
+        return first.replace(day=day)
+    for months in range(13):  # the next such day strictly after d
+        m = _plus(first, months=months)
+        if _valid_day(m.year, m.month, day) and m.replace(day=day) > d:
+            return m.replace(day=day)
+    raise _Drop  # pragma: no cover - every day 1..31 occurs within a year
+
+
+def _weekday_number(name: str) -> int:
+    return _WEEKDAYS[name[:3].lower()]
+
+
+def _r_day(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if d is None:
+        return None
+    if g.get("today"):
+        return d
+    if g.get("tomorrow"):
+        return d + dt.timedelta(days=1)
+    if g.get("dayafter"):
+        return d + dt.timedelta(days=2)
+    for key in ("wd_nw1", "wd_nw2", "wd_next"):
+        if g.get(key):
+            return _monday_next_week(d) + dt.timedelta(days=_weekday_number(g[key]))
+    return _next_weekday(d, _weekday_number(g["wd"]))
+
+
+def _r_week(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if g.get("weekend") and not g.get("lead"):
+        raise _Drop  # "over the weekend": only "by/before/until the weekend" is a deadline
+    if d is None:
+        return None
+    if g.get("week2"):
+        return _monday_next_week(d) + dt.timedelta(days=11)
+    if g.get("nextweek"):
+        offset = 0 if g.get("nwmon") else 2 if g.get("nwwed") else 4
+        return _monday_next_week(d) + dt.timedelta(days=offset)
+    return _friday_this_week(d)
+
+
+def _r_month(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if g.get("mname"):
+        month = _MONTHS[g["mname"][:3].lower()]
+        day = 15 if g.get("mmid") else 1 if g.get("mfirst") else None
+        year = _year_of(g, d)
+        if year is None:
+            if d is None:
+                return None
+            year = d.year
+            if (dt.date(year, month, day) if day else _month_end(year, month)) < d:
+                year += 1
+        return dt.date(year, month, day) if day else _month_end(year, month)
+    if d is None:
+        return None
+    if g.get("nextmonth") or g.get("endnext"):
+        nxt = _plus(dt.date(d.year, d.month, 1), months=1)
+        return nxt if g.get("nmfirst") else _month_end(nxt.year, nxt.month)
+    return _month_end(d.year, d.month)
+
+
+def _r_quarter(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if d is None:
+        return None
+    year, q = d.year, _quarter_of(d)
+    if g.get("nextq") or g.get("endnextq"):
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+        if g.get("nqfirst"):
+            return dt.date(year, 3 * q - 2, 1)
+    return _quarter_end(year, q)
+
+
+def _r_year(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if g.get("yname"):
+        return dt.date(int(g["yname"]), 12, 31)
+    if d is None:
+        return None
+    return dt.date(d.year + bool(g.get("nexty") or g.get("endnexty")), 12, 31)
+
+
+def _count(word: str) -> int:
+    word = " ".join(word.lower().split())
+    if word.isdigit():
+        return int(word)
+    if "couple" in word:
+        return 2
+    return _NUMBER_WORDS[word]
+
+
+def _r_dur(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if g.get("fortnight"):
+        text = g["_text"].lower()
+        if text.startswith("a") and not g.get("lead") and g.get("_bad_duration_before"):
+            raise _Drop  # "for a fortnight", "it took a fortnight"
+        n, unit = 1, "fortnight"
+    elif g.get("unit1"):
+        n, unit = 1, g["unit1"].lower()
+    else:
+        n = _count(g.get("num") or g["num2"])
+        unit = " ".join((g.get("unit") or g["unit2"]).lower().split())
+    if d is None:
+        return None
+    if unit.endswith("s"):
+        unit = unit[:-1]
+    if unit.endswith("day") and unit != "day":
+        return _add_business_days(d, n)
+    if unit == "hour":
+        return d + dt.timedelta(days=n // 24)
+    if unit == "day":
+        return d + dt.timedelta(days=n)
+    if unit == "week":
+        return d + dt.timedelta(days=7 * n)
+    if unit == "fortnight":
+        return d + dt.timedelta(days=14 * n)
+    if unit == "month":
+        return _plus(d, months=n)
+    return _plus(d, years=n)
+
+
+def _r_eod(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    if g.get("_idiom"):
+        raise _Drop  # "At the end of the day, ..." is a figure of speech
+    return d
+
+
+_RESOLVERS: dict[str, Callable[[dict[str, str], dt.date | None], dt.date | None]] = {
+    "iso": _r_iso,
+    "month_day": _r_month_day,
+    "day_month": _r_month_day,
+    "slash": _r_slash,
+    "quarter_n": _r_quarter_n,
+    "half": _r_half,
+    "nth": _r_nth,
+    "day": _r_day,
+    "week": _r_week,
+    "month": _r_month,
+    "quarter": _r_quarter,
+    "year": _r_year,
+    "dur": _r_dur,
+    "eod": _r_eod,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+
+
+def _accept(text: str, m: re.Match[str], meeting_date: dt.date | None) -> DueDate | None:
+    """The DueDate for a match, or None when its context shows it is not a deadline."""
+    start, end = m.span()
+    key = m.lastgroup or ""
+    kind = _KINDS[key]
+    core = m.group(key)
+    window = max(0, start - 30)
+    if _BAD_BEFORE.search(text, window, start):
+        return None  # "last Friday", "every Monday", "since Monday", "back in March"
+    if kind != "dur" and core[:3].lower() == "in " and _BACK_BEFORE.search(text, window, start):
+        return None  # "back in Q1"
+    if _BAD_AFTER.match(text, end):
+        return None  # "Friday two weeks ago", "March 3 last year"
+    groups = {base: value for name, base in _GROUPS[key] if (value := m.group(name)) is not None}
+    groups["_text"] = core
+    if m.group("lead"):
+        groups["lead"] = m.group("lead")
+    if kind == "dur" and _DURATION_BAD_BEFORE.search(text, window, start):
+        groups["_bad_duration_before"] = "1"
+    if (
+        kind == "eod"
+        and core.lower().endswith("the day")
+        and _AT_BEFORE.search(text, window, start)
+        and (text[end : end + 1] == "," or _CLAUSE_AT_BEFORE.search(text, window, start))
+    ):
+        groups["_idiom"] = "1"
+    try:
+        date = _RESOLVERS[kind](groups, meeting_date)
+    except _Drop:
+        return None
+    except (OverflowError, ValueError):
+        date = None  # beyond the calendar (year 9999)
+    if meeting_date is None:
+        date = None  # the rule: no meeting date, no resolved dates (even "2026-03-20")
+    return DueDate(text=text[start:end], start=start, end=end, date=date)
+
+
+def _iter_due(text: str, meeting_date: dt.date | None) -> Iterator[DueDate]:
+    if not text or not _KEYWORDS.search(text):
+        return
+    pos = 0
+    search = _PATTERN.search
+    while (m := search(text, pos)) is not None:
+        due = _accept(text, m, meeting_date)
+        if due is not None:
+            yield due
+        pos = m.end()
+
+
+def find_due(text: str, meeting_date: dt.date | None) -> DueDate | None:
+    """The first due-date phrase in a sentence or clause, resolved against the meeting date."""
+    return next(_iter_due(text, meeting_date), None)
+
+
+def find_all_due(text: str, meeting_date: dt.date | None) -> list[DueDate]:
+    """Every due-date phrase in order."""
+    return list(_iter_due(text, meeting_date))

@@ -1,0 +1,140 @@
+"""Misalignment flags: framework signals from different functions, weighed by pushback."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.engines.offline.people import People
+from coach.engines.offline.signals import Hit, signal_index
+from coach.engines.offline.text import Sentence, sentences
+from coach.frameworks import load_frameworks
+from coach.models import Category, Evidence, Flag, Role, Severity, Transcript
+
+_SIDE: dict[Role, str] = {
+    "CMO": "marketing",
+    "marketing": "marketing",
+    "CIO": "it",
+    "CTO": "it",
+    "it": "it",
+    "technology": "it",
+    "CEO": "exec",
+    "other": "other",
+}
+_PUSHBACK = re.compile(
+    r"\b(?:but|however|hold\s+on|wait|honestly|frankly|the\s+problem\s+is|that's\s+not|no,|sorry,?\s+but|"
+    r"i\s+disagree|with\s+respect|again|every\s+time|keeps?\s+happening|frustrat\w*|not\s+acceptable|"
+    r"can't|cannot|won't|nobody|no\s+one|never|why\s+(?:did|didn't|wasn't|weren't|are|is)|first\s+i'm\s+hearing)\b",
+    re.IGNORECASE,
+)
+# How much one signal counts: said by the side the list describes, by the other side, or by anyone.
+_WEIGHT = {"own": 1.0, "cross": 0.6, "any": 0.8}
+FLAG_AT = 2.2
+MIN_SPEAKERS = 2
+
+
+@dataclass
+class _Tally:
+    score: float = 0.0
+    resolved: float = 0.0
+    pushback: int = 0
+    hits: list[tuple[float, Sentence, str, Hit]] = field(default_factory=list)
+
+    @property
+    def speakers(self) -> list[str]:
+        order: list[str] = []
+        for _, _, speaker, _ in sorted(self.hits, key=lambda h: -h[0]):
+            if speaker not in order:
+                order.append(speaker)
+        return order
+
+
+def _weight(hit: Hit, side: str) -> float:
+    if hit.kind == "any":
+        return _WEIGHT["any"]
+    return _WEIGHT["own"] if hit.kind == side else _WEIGHT["cross"]
+
+
+def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list[Category]]:
+    """Flags for categories whose signals are strong enough, and every category that came up."""
+    index = signal_index()
+    tallies: dict[str, _Tally] = {}
+    for i, turn in enumerate(transcript.turns):
+        side = _SIDE.get(people.role.get(turn.speaker, "other"), "other")
+        for s in sentences(i, turn.text):
+            hits = index.find(s.text)
+            if not hits:
+                continue
+            pushed = bool(_PUSHBACK.search(s.text))
+            for hit in hits:
+                tally = tallies.setdefault(hit.category, _Tally())
+                if hit.kind == "resolved":
+                    tally.resolved += 1.0
+                    continue
+                w = _weight(hit, side) * (1.25 if pushed else 1.0)
+                tally.score += w
+                tally.pushback += pushed
+                tally.hits.append((w, s, turn.speaker, hit))
+    flags: list[Flag] = []
+    discussed: list[Category] = []
+    fw = load_frameworks()
+    for category, tally in tallies.items():
+        discussed.append(category)  # type: ignore[arg-type]
+        net = tally.score - 0.6 * tally.resolved
+        speakers = tally.speakers
+        if net < FLAG_AT or len(speakers) < MIN_SPEAKERS and net < 2 * FLAG_AT:
+            continue
+        info = fw.category(category)
+        flags.append(
+            Flag(
+                id="",
+                category=category,  # type: ignore[arg-type]
+                severity=_severity(net, tally, people, speakers),
+                title=info.title,
+                summary=_summary(info.description, tally, people, speakers),
+                parties=speakers[:4],
+                evidence=_evidence(tally),
+                conversation=info.conversation,
+                confidence=round(min(0.95, 0.35 + 0.08 * net), 2),
+            )
+        )
+    order = {c.id: n for n, c in enumerate(fw.categories)}
+    flags.sort(key=lambda f: ({"high": 0, "medium": 1, "low": 2}[f.severity], order[f.category]))
+    return flags, discussed
+
+
+def _severity(net: float, tally: _Tally, people: People, speakers: list[str]) -> Severity:
+    sides = {_SIDE.get(people.role.get(s, "other"), "other") for s in speakers}
+    both = {"marketing", "it"} <= sides
+    if net >= 5 and tally.pushback >= 2 and both:
+        return "high"
+    if net >= 3.5 or (both and tally.pushback):
+        return "medium"
+    return "low"
+
+
+def _evidence(tally: _Tally) -> list[Evidence]:
+    """Up to three quotes, strongest first, one per speaker while there are other speakers."""
+    chosen: list[Evidence] = []
+    used_speakers: set[str] = set()
+    used_sentences: set[tuple[int, int]] = set()
+    ranked = sorted(tally.hits, key=lambda h: (-h[0], h[1].turn))
+    for pass_ in (0, 1):
+        for _, s, speaker, _ in ranked:
+            if len(chosen) == 3:
+                break
+            key = (s.turn, s.start)
+            if key in used_sentences or (pass_ == 0 and speaker in used_speakers):
+                continue
+            used_sentences.add(key)
+            used_speakers.add(speaker)
+            chosen.append(Evidence(turn=s.turn, speaker=speaker, quote=s.text))
+    return sorted(chosen, key=lambda e: e.turn)
+
+
+def _summary(description: str, tally: _Tally, people: People, speakers: list[str]) -> str:
+    who = ", ".join(f"{s} ({people.role.get(s, 'other')})" for s in speakers[:3])
+    tone = "with open pushback" if tally.pushback else "without open disagreement"
+    handled = " Part of it was addressed in the meeting." if tally.resolved else ""
+    first = description.split(". ")[0].rstrip(".") + "."
+    return f"{first} Raised by {who}, {len(tally.hits)} remark(s) {tone}.{handled}"

@@ -1,0 +1,212 @@
+"""Run an engine over a dataset, score it, compare with a baseline, write JSON and Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from coach.errors import CoachError, InputError
+from coach.evals.gold import GoldMeeting, load_dataset
+from coach.evals.scoring import MeetingScore, score_meeting, summarise
+from coach.models import Report
+from coach.transcripts import load_transcript
+
+DEFAULT_TOLERANCE = 0.02
+# Grounding is a guarantee, not a statistic: any ungrounded quote is a regression.
+STRICT = {"evidence.grounded": 0.0}
+
+
+class Baseline(BaseModel):
+    """The figures a dataset must keep, with how far each may fall before the run fails."""
+
+    provider: str
+    dataset: str
+    created: str
+    metrics: dict[str, float]
+    tolerances: dict[str, float] = Field(default_factory=lambda: dict(STRICT))
+    default_tolerance: float = DEFAULT_TOLERANCE
+
+
+class EvalResult(BaseModel):
+    provider: str
+    model: str | None
+    dataset: str
+    started: str
+    elapsed_s: float
+    metrics: dict[str, float]
+    regressions: list[str] = Field(default_factory=list)
+    baseline: dict[str, float] | None = None
+    meetings: list[dict[str, Any]]
+
+
+Analyzer = Callable[[GoldMeeting], Report]
+
+
+def _score(m: GoldMeeting, report: Report, error: str | None, elapsed: float) -> MeetingScore:
+    transcript = load_transcript(m.transcript_path)
+    score = score_meeting(m.name, report, m.gold, transcript)
+    score.error = error
+    score.detail["elapsed_s"] = round(elapsed, 4)
+    score.detail["format"] = transcript.format
+    score.detail["words"] = sum(len(t.text.split()) for t in transcript.turns)
+    return score
+
+
+def iter_scores(meetings: list[GoldMeeting], analyze_one: Analyzer) -> Iterator[MeetingScore]:
+    """Score each meeting; a meeting whose analysis fails is scored as an empty report."""
+    for m in meetings:
+        started = time.perf_counter()
+        error = None
+        try:
+            report = analyze_one(m)
+        except CoachError as exc:
+            report, error = Report(), f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a crash in one meeting must not end the run
+            report, error = Report(), f"crash: {type(exc).__name__}: {exc}"
+        yield _score(m, report, error, time.perf_counter() - started)
+
+
+def engine_analyzer(provider: str, model: str | None = None, **options: object) -> Analyzer:
+    """An analyzer that runs coach's pipeline with the gold's date and (when given) roles."""
+    from coach.pipeline import analyze
+
+    def run(m: GoldMeeting) -> Report:
+        roles = dict(m.gold.roles) if m.gold.roles_given else None
+        return analyze(m.transcript_path, provider=provider, model=model, roles=roles,
+                       date=m.gold.date, **options)
+
+    return run
+
+
+def saved_reports_analyzer(folder: Path) -> Analyzer:
+    """An analyzer that reads `<name>.json` reports saved earlier: re-scoring costs no calls."""
+
+    def run(m: GoldMeeting) -> Report:
+        path = folder / f"{m.name}.json"
+        if not path.is_file():
+            raise InputError(f"no saved report {path}")
+        return Report.model_validate_json(path.read_text(encoding="utf-8"))
+
+    return run
+
+
+def run_eval(
+    dataset: Path,
+    analyze_one: Analyzer,
+    *,
+    provider: str,
+    model: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    save_reports: Path | None = None,
+) -> EvalResult:
+    """Run and score the whole dataset."""
+    meetings = load_dataset(dataset)
+    started = dt.datetime.now(dt.timezone.utc)
+    t0 = time.perf_counter()
+
+    def analyze_and_save(m: GoldMeeting) -> Report:
+        report = analyze_one(m)
+        if save_reports is not None:
+            save_reports.mkdir(parents=True, exist_ok=True)
+            (save_reports / f"{m.name}.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        return report
+
+    scores = []
+    for score in iter_scores(meetings, analyze_and_save):
+        scores.append(score)
+        if progress:
+            progress(score.name)
+    return EvalResult(
+        provider=provider,
+        model=model,
+        dataset=str(dataset),
+        started=started.isoformat(timespec="seconds"),
+        elapsed_s=round(time.perf_counter() - t0, 3),
+        metrics=summarise(scores),
+        meetings=[_meeting_row(s) for s in scores],
+    )
+
+
+def _meeting_row(s: MeetingScore) -> dict[str, Any]:
+    row = asdict(s)
+    detail = row.pop("detail")
+    return {**row, **detail}
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Read a baseline file; InputError when it is missing or malformed."""
+    try:
+        return Baseline.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no baseline at {path}; create one with --update-baseline") from None
+    except ValueError as exc:
+        raise InputError(f"bad baseline file {path}: {str(exc).splitlines()[0]}") from None
+
+
+def compare(result: EvalResult, baseline: Baseline) -> list[str]:
+    """Every metric that fell more than its tolerance below the baseline."""
+    regressions = []
+    for name, expected in sorted(baseline.metrics.items()):
+        tolerance = baseline.tolerances.get(name, baseline.default_tolerance)
+        actual = result.metrics.get(name)
+        if actual is None:
+            regressions.append(f"{name}: missing from this run (baseline {expected:.3f})")
+        elif actual < expected - tolerance - 1e-9:
+            regressions.append(f"{name}: {actual:.3f} < baseline {expected:.3f} - {tolerance:.3f}")
+    return regressions
+
+
+def new_baseline(result: EvalResult, previous: Baseline | None = None) -> Baseline:
+    """A baseline from this run's figures, keeping any tolerances set by hand before."""
+    return Baseline(
+        provider=result.provider,
+        dataset=result.dataset,
+        created=result.started,
+        metrics=result.metrics,
+        tolerances=previous.tolerances if previous else dict(STRICT),
+        default_tolerance=previous.default_tolerance if previous else DEFAULT_TOLERANCE,
+    )
+
+
+def markdown_summary(result: EvalResult) -> str:
+    """A Markdown summary for a CI job page: the metrics against the baseline, then each meeting."""
+    lines = [
+        f"## coach eval: {result.provider}{' / ' + result.model if result.model else ''} on {Path(result.dataset).name}",
+        "",
+        f"{len(result.meetings)} meetings in {result.elapsed_s:.1f} s. "
+        + ("**Regressions:** " + "; ".join(result.regressions) if result.regressions else "No regressions."),
+        "",
+        "| metric | value | baseline | change |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, value in result.metrics.items():
+        base = (result.baseline or {}).get(name)
+        change = f"{value - base:+.3f}" if base is not None else ""
+        lines.append(f"| {name} | {value:.3f} | {'' if base is None else f'{base:.3f}'} | {change} |")
+    lines += [
+        "",
+        "| meeting | format | words | actions tp/fp/fn | decisions tp/fp/fn | flags tp/fp/fn | owner | due | error |",
+        "| --- | --- | ---: | --- | --- | --- | --- | --- | --- |",
+    ]
+    for m in result.meetings:
+        def c(k: str) -> str:
+            return f"{m[k]['tp']}/{m[k]['fp']}/{m[k]['fn']}"
+        matched = m["matched_actions"]
+        lines.append(
+            f"| {m['name']} | {m.get('format', '')} | {m.get('words', '')} | {c('actions')} | {c('decisions')} "
+            f"| {c('flags')} | {m['owner_right']}/{matched} | {m['due_right']}/{matched} "
+            f"| {(m['error'] or '').replace('|', '/')[:80]} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def dump(result: EvalResult) -> str:
+    """The JSON report."""
+    return json.dumps(result.model_dump(mode="json"), indent=2) + "\n"

@@ -1,0 +1,158 @@
+"""The pydantic models every stage speaks: transcript in, report out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+Role = Literal["CEO", "CMO", "CIO", "CTO", "marketing", "it", "technology", "other"]
+ROLES: tuple[str, ...] = get_args(Role)
+
+Category = Literal[
+    "team_balance",
+    "ceo_support",
+    "communication_gap",
+    "tech_ownership",
+    "data_governance",
+    "shared_kpis",
+    "late_involvement",
+    "roadmap_misalignment",
+    "incubator_missed",
+]
+CATEGORIES: tuple[str, ...] = get_args(Category)
+
+Severity = Literal["low", "medium", "high"]
+CoverageState = Literal["flagged", "discussed", "absent"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- transcript -------------------------------------------------------------------------------
+
+
+class Turn(_Model):
+    """One speaker's uninterrupted stretch of speech."""
+
+    speaker: str
+    text: str
+    start: float | None = Field(default=None, description="seconds from the start, or null")
+    end: float | None = Field(default=None, description="seconds from the start, or null")
+
+
+class Transcript(_Model):
+    """A parsed meeting: ordered turns plus what the source said about itself."""
+
+    turns: list[Turn]
+    format: str = Field(default="plain", description="the detected source format")
+    title: str | None = None
+    date: dt.date | None = Field(default=None, description="meeting date found in the source")
+    roles: dict[str, Role] = Field(
+        default_factory=dict, description="speaker roles stated in the source itself"
+    )
+
+    @property
+    def speakers(self) -> list[str]:
+        """Speakers in order of first appearance."""
+        return list(dict.fromkeys(t.speaker for t in self.turns))
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+class Evidence(_Model):
+    """A verbatim quote from one turn of the parsed transcript."""
+
+    turn: int = Field(ge=0, description="0-based index into the parsed transcript's turns")
+    speaker: str
+    quote: str = Field(description="a verbatim substring of that turn's text")
+
+
+class Participant(_Model):
+    name: str
+    role: Role = "other"
+    turns: int = 0
+    words: int = 0
+
+
+class Meeting(_Model):
+    title: str | None = None
+    date: dt.date | None = None
+    participants: list[Participant] = Field(default_factory=list)
+    turns: int = 0
+    words: int = 0
+    duration_s: float | None = None
+
+
+class Flag(_Model):
+    """A place where the functions pull in different directions."""
+
+    id: str
+    category: Category
+    severity: Severity
+    title: str
+    summary: str
+    parties: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    conversation: str = Field(description="the conversation the leaders should have next")
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class ActionItem(_Model):
+    """A commitment: who does what by when, and the words it came from."""
+
+    id: str
+    description: str
+    owner: str | None = Field(default=None, description="a name, a role, or null when unowned")
+    due: dt.date | None = Field(default=None, description="resolved against the meeting date")
+    due_text: str | None = Field(default=None, description="the due date as said")
+    evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Decision(_Model):
+    id: str
+    description: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Governance(_Model):
+    """A practice that would close one or more flagged gaps."""
+
+    id: str
+    title: str
+    rationale: str
+    addresses: list[str] = Field(default_factory=list, description="flag ids")
+    owner_role: Role
+    framework: str
+    priority: Severity
+
+
+class EngineInfo(_Model):
+    provider: str = "offline"
+    model: str | None = None
+    prompt_version: str | None = None
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    elapsed_s: float = 0.0
+
+
+class Report(_Model):
+    """Everything coach says about one meeting."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    meeting: Meeting = Field(default_factory=Meeting)
+    flags: list[Flag] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    governance: list[Governance] = Field(default_factory=list)
+    coverage: dict[Category, CoverageState] = Field(default_factory=dict)
+    engine: EngineInfo = Field(default_factory=EngineInfo)
+    warnings: list[str] = Field(default_factory=list)

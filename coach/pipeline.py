@@ -1,0 +1,115 @@
+"""analyze(): load → roles → engine → ground → number → governance and coverage → Report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from coach.engines import Findings, get_engine
+from coach.frameworks import load_frameworks
+from coach.grounding import ground_items
+from coach.meeting import build_meeting
+from coach.models import (
+    CATEGORIES,
+    Category,
+    CoverageState,
+    EngineInfo,
+    Flag,
+    Governance,
+    Meeting,
+    Report,
+    Transcript,
+)
+from coach.transcripts import load_transcript_with_warnings
+
+
+def analyze(
+    source: Path | str | bytes | Transcript,
+    *,
+    provider: str = "offline",
+    model: str | None = None,
+    roles: Mapping[str, str] | str | None = None,
+    date: str | dt.date | None = None,
+    title: str | None = None,
+    **options: object,
+) -> Report:
+    """Analyse one meeting: a Path is read as a file, a str or bytes as content."""
+    warnings: list[str] = []
+    if isinstance(source, Transcript):
+        transcript = source
+    else:
+        transcript, warnings = load_transcript_with_warnings(source)
+    meeting, role_warnings = build_meeting(transcript, roles=roles, date=date, title=title)
+    warnings += role_warnings
+    engine = get_engine(provider, model=model, **options)
+    started = time.perf_counter()
+    findings, info = engine.run(transcript, meeting)
+    info = info.model_copy(update={"elapsed_s": round(time.perf_counter() - started, 4)})
+    return assemble(transcript, meeting, findings, info, warnings)
+
+
+def assemble(
+    transcript: Transcript,
+    meeting: Meeting,
+    findings: Findings,
+    info: EngineInfo,
+    warnings: list[str],
+) -> Report:
+    """Ground every quote, number the items, derive governance and coverage."""
+    warnings = [*warnings, *findings.warnings]
+    flags, w1 = ground_items(findings.flags, transcript, "flag")
+    actions, w2 = ground_items(findings.action_items, transcript, "action item")
+    decisions, w3 = ground_items(findings.decisions, transcript, "decision")
+    warnings += w1 + w2 + w3
+    flags = [f.model_copy(update={"id": f"F{i}"}) for i, f in enumerate(flags, 1)]
+    actions = [a.model_copy(update={"id": f"A{i}"}) for i, a in enumerate(actions, 1)]
+    decisions = [d.model_copy(update={"id": f"D{i}"}) for i, d in enumerate(decisions, 1)]
+    return Report(
+        meeting=meeting,
+        flags=flags,
+        action_items=actions,
+        decisions=decisions,
+        governance=suggest_governance(flags),
+        coverage=coverage(flags, findings.discussed),
+        engine=info,
+        warnings=warnings,
+    )
+
+
+def suggest_governance(flags: list[Flag]) -> list[Governance]:
+    """One practice per flagged category (its first listed), linked to every flag it addresses."""
+    fw = load_frameworks()
+    order = {"high": 0, "medium": 1, "low": 2}
+    by_category: dict[str, list[Flag]] = {}
+    for flag in flags:
+        by_category.setdefault(flag.category, []).append(flag)
+    suggestions: list[Governance] = []
+    for category, cat_flags in by_category.items():
+        info = fw.category(category)
+        worst = min((f.severity for f in cat_flags), key=order.__getitem__)
+        for practice in info.governance[: 2 if worst == "high" else 1]:
+            suggestions.append(
+                Governance(
+                    id="",
+                    title=practice.title,
+                    rationale=practice.rationale,
+                    addresses=[f.id for f in cat_flags],
+                    owner_role=practice.owner_role,
+                    framework=info.framework,
+                    priority=worst if order[worst] < order[practice.priority] else practice.priority,
+                )
+            )
+    suggestions.sort(key=lambda g: order[g.priority])
+    return [g.model_copy(update={"id": f"G{i}"}) for i, g in enumerate(suggestions, 1)]
+
+
+def coverage(flags: list[Flag], discussed: list[Category]) -> dict[Category, CoverageState]:
+    """Each category: flagged, discussed without a flag, or absent."""
+    flagged = {f.category for f in flags}
+    talked = set(discussed)
+    result: dict[Category, CoverageState] = {}
+    for cid in CATEGORIES:
+        result[cid] = "flagged" if cid in flagged else "discussed" if cid in talked else "absent"
+    return result

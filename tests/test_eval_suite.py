@@ -1,0 +1,104 @@
+"""The eval dataset is well formed, and the runner scores, compares and survives crashes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from coach.cli import main
+from coach.evals import runner
+from coach.evals.gold import load_dataset
+from coach.evals.scoring import anchor_turns
+from coach.models import Report
+from coach.transcripts import load_transcript
+from tests.conftest import DATASET, ROOT
+
+MEETINGS = load_dataset(DATASET)
+
+
+@pytest.mark.parametrize("m", MEETINGS, ids=lambda m: m.name)
+def test_gold_quotes_are_in_the_parsed_transcript_and_roles_cover_speakers(m: runner.GoldMeeting) -> None:
+    transcript = load_transcript(m.transcript_path)
+    assert set(transcript.speakers) == set(m.gold.roles), "gold roles must name every speaker label"
+    items = [*m.gold.action_items, *m.gold.decisions]
+    for item in items:
+        for quote in item.anchors:
+            assert anchor_turns(quote, transcript), f"not in any single turn: {quote!r}"
+    for trap in m.gold.traps:
+        assert anchor_turns(trap.quote, transcript), f"trap not found: {trap.quote!r}"
+
+
+def test_dataset_covers_what_the_suite_promises() -> None:
+    assert len(MEETINGS) >= 20
+    formats = {load_transcript(m.transcript_path).format for m in MEETINGS}
+    assert {"plain", "otter", "zoom", "vtt", "srt", "docx", "json"} <= formats
+    required = [c for m in MEETINGS for c in m.gold.flags.required]
+    for category in ("team_balance", "ceo_support", "communication_gap", "tech_ownership", "data_governance",
+                     "shared_kpis", "late_involvement", "roadmap_misalignment", "incubator_missed"):
+        assert required.count(category) >= 2, category
+    long = [m for m in MEETINGS if sum(len(t.text.split()) for t in load_transcript(m.transcript_path).turns) > 6000]
+    assert len(long) >= 3
+    assert any(not m.gold.flags.required for m in MEETINGS), "needs well-aligned meetings"
+    assert any(not m.gold.roles_given for m in MEETINGS)
+
+
+def test_a_crashing_meeting_is_a_failure_not_a_crash_of_the_run() -> None:
+    first = MEETINGS[0].name
+
+    def flaky(m: runner.GoldMeeting) -> Report:
+        if m.name == first:
+            raise RuntimeError("boom")
+        return Report()
+
+    result = runner.run_eval(DATASET, flaky, provider="test")
+    rows = {r["name"]: r for r in result.meetings}
+    assert "boom" in rows[first]["error"]
+    assert result.metrics["meetings.completed"] == pytest.approx((len(MEETINGS) - 1) / len(MEETINGS), abs=1e-3)
+    assert result.metrics["action_items.recall"] == 0.0
+
+
+def test_baseline_comparison_flags_only_drops_beyond_tolerance() -> None:
+    result = runner.EvalResult(provider="p", model=None, dataset="d", started="s", elapsed_s=0,
+                               metrics={"a": 0.80, "b": 0.79, "evidence.grounded": 0.99}, meetings=[])
+    base = runner.Baseline(provider="p", dataset="d", created="c",
+                           metrics={"a": 0.81, "b": 0.85, "evidence.grounded": 1.0})
+    regressions = runner.compare(result, base)
+    assert [r.split(":")[0] for r in regressions] == ["b", "evidence.grounded"]
+
+
+def test_eval_cli_writes_reports_and_exits_1_on_regression(tmp_path: Path) -> None:
+    baseline = tmp_path / "base.json"
+    cli = CliRunner()
+    args = ["eval", "--dataset", str(DATASET), "--baseline", str(baseline)]
+    first = cli.invoke(main, [*args, "--update-baseline"])
+    assert first.exit_code == 0, first.output
+    saved = json.loads(baseline.read_text())
+    assert saved["metrics"]["evidence.grounded"] == 1.0
+    # Same engine, same data: no regression.
+    report, md = tmp_path / "r.json", tmp_path / "s.md"
+    second = cli.invoke(main, [*args, "--report", str(report), "--markdown", str(md)])
+    assert second.exit_code == 0, second.output
+    assert "| action_items.f1 |" in md.read_text()
+    assert len(json.loads(report.read_text())["meetings"]) == len(MEETINGS)
+    # Raise the bar above what the engine reaches: exit 1 and say which metric.
+    saved["metrics"]["action_items.f1"] = 1.5
+    baseline.write_text(json.dumps(saved))
+    third = cli.invoke(main, args)
+    assert third.exit_code == 1
+    assert "action_items.f1" in third.output
+
+
+def test_offline_engine_meets_the_committed_baseline() -> None:
+    base = runner.load_baseline(ROOT / "evals" / "baselines" / "offline.json")
+    result = runner.run_eval(DATASET, runner.engine_analyzer("offline"), provider="offline")
+    assert runner.compare(result, base) == []
+    assert result.metrics["evidence.grounded"] == 1.0
+
+
+def test_saved_reports_can_be_rescored_without_an_engine(tmp_path: Path) -> None:
+    live = runner.run_eval(DATASET, runner.engine_analyzer("offline"), provider="offline", save_reports=tmp_path)
+    again = runner.run_eval(DATASET, runner.saved_reports_analyzer(tmp_path), provider="offline")
+    assert again.metrics == live.metrics

@@ -1,0 +1,48 @@
+"""Grounding: verbatim quotes stay, near-misses are repaired, inventions never reach the report."""
+
+from __future__ import annotations
+
+from coach.grounding import find_verbatim, ground_evidence, ground_items
+from coach.models import Decision, Evidence, Transcript
+
+
+def test_exact_quote_is_kept(design_transcript: Transcript) -> None:
+    ev = Evidence(turn=1, speaker="Ben Cole", quote="Security hasn't seen it.")
+    kept, dropped = ground_evidence([ev], design_transcript)
+    assert kept == [ev] and dropped == 0
+
+
+def test_curly_apostrophes_and_spacing_are_repaired_to_the_exact_span(design_transcript: Transcript) -> None:
+    ev = Evidence(turn=1, speaker="Ben Cole", quote="Security  hasn\u2019t seen it")
+    kept, _ = ground_evidence([ev], design_transcript)
+    assert kept[0].quote == "Security hasn't seen it"
+    assert kept[0].quote in design_transcript.turns[1].text
+
+
+def test_quote_in_another_turn_is_moved_there_with_its_speaker(design_transcript: Transcript) -> None:
+    ev = Evidence(turn=0, speaker="Ana Silva", quote="It needs single sign-on")
+    kept, _ = ground_evidence([ev], design_transcript)
+    assert (kept[0].turn, kept[0].speaker) == (1, "Ben Cole")
+
+
+def test_invented_quote_is_dropped_and_item_without_evidence_is_warned(design_transcript: Transcript) -> None:
+    invented = Decision(id="D1", description="Buy it", evidence=[Evidence(turn=0, speaker="Ana Silva", quote="We will buy it now")])
+    partly = Decision(
+        id="D2",
+        description="Review first",
+        evidence=[
+            Evidence(turn=1, speaker="Ben Cole", quote="a data review first"),
+            Evidence(turn=1, speaker="Ben Cole", quote="never said this"),
+        ],
+    )
+    kept, warnings = ground_items([invented, partly], design_transcript, "decision")
+    assert [d.id for d in kept] == ["D2"]
+    assert [e.quote for e in kept[0].evidence] == ["a data review first"]
+    assert any("Buy it" in w and "dropped" in w for w in warnings)
+    assert any("1 quote(s)" in w for w in warnings)
+
+
+def test_find_verbatim_rejects_blank_and_paraphrase() -> None:
+    assert find_verbatim("   ", "anything") is None
+    assert find_verbatim("we bought the tool", "we signed the tool") is None
+    assert find_verbatim("the tool...", "we signed the tool today") == "the tool"
