@@ -32,6 +32,7 @@ class Article(_Data):
 
 
 class Signals(_Data):
+    topics: tuple[str, ...] = ()
     marketing: tuple[str, ...] = ()
     it: tuple[str, ...] = ()
     any: tuple[str, ...] = ()
@@ -64,6 +65,7 @@ class Frameworks(_Data):
     articles: tuple[Article, ...]
     categories: tuple[CategoryInfo, ...]
     roles: dict[Role, tuple[str, ...]] = Field(default_factory=dict)
+    friction: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> Frameworks:

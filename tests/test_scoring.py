@@ -67,7 +67,7 @@ def test_forbidden_flag_counts_against_precision_and_optional_is_neutral(design_
     report = Report(flags=[_flag(design_transcript, c) for c in ("late_involvement", "data_governance", "shared_kpis")])
     s = score_meeting("m", report, _gold(), design_transcript)
     assert (s.flags.tp, s.flags.fp, s.flags.fn) == (1, 1, 0)
-    assert s.detail["flags"]["optional_flagged"] == ["data_governance"]
+    assert s.detail["flag_detail"]["optional_flagged"] == ["data_governance"]
 
 
 def test_wrong_owner_and_due_are_counted_on_a_matched_item(design_transcript: Transcript) -> None:

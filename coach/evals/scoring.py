@@ -178,7 +178,7 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
         fp=len(flagged & set(gold.flags.forbidden)),
         fn=len(set(gold.flags.required) - flagged),
     )
-    detail["flags"] = {
+    detail["flag_detail"] = {
         "missed": sorted(set(gold.flags.required) - flagged),
         "forbidden_flagged": sorted(flagged & set(gold.flags.forbidden)),
         "optional_flagged": sorted(flagged & set(gold.flags.optional)),

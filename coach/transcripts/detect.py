@@ -34,11 +34,11 @@ def sniff(text: str, name: str | None = None) -> str:
     head = text[m.start() : m.start() + 64]
     if head.startswith("WEBVTT"):
         return "vtt"
-    if head.startswith("{"):
+    if head.startswith("{") or (ext == ".json" and head[0] in '["-0123456789tfn'):
         return "json"
     if head.startswith("["):
         after = head[1:].lstrip()[:1]
-        if after in ("{", "[", "]", '"', "") or ext == ".json":
+        if after in ("{", "[", "]", '"', ""):
             return "json"
     votes = {"cue": 0, "zoom": 0, "otter": 0, "plain": 0}
     seen = 0

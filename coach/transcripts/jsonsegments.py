@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from coach.errors import InputError
@@ -33,15 +34,19 @@ def _kind(value: object) -> str:
 
 
 def _check_depth(data: object) -> None:
+    """InputError when containers nest deeper than MAX_DEPTH (the top level is depth 1)."""
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[object] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
         if depth > MAX_DEPTH:
             raise InputError(f"JSON is nested deeper than {MAX_DEPTH} levels; {EXPECTED}")
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def _load(text: str) -> Any:

@@ -134,11 +134,11 @@ def split_label(s: str) -> tuple[str, str, tuple[float, float | None] | None] | 
     else:
         return None
     label, rest = s[:i].strip(), s[i + 1 :]
-    if rest.startswith("//"):
-        return None  # a URL
     if label.startswith("**"):  # Markdown: **Dana:** text or **Dana**: text
         label = label[2:].removesuffix("**").strip()
         rest = rest.removeprefix("**")
+    if rest and not rest[0].isspace():
+        return None  # "3:1", "https://...", "10:30": a colon inside running text
     stamp = None
     if label.endswith(("]", ")")):
         k = label.rfind("[" if label[-1] == "]" else "(")

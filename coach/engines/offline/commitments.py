@@ -31,8 +31,9 @@ _TAKE_IT = re.compile(
 )
 _NAMED = re.compile(
     r"\b(?:action\s+items?\s*(?:for|on)\s+(?P<a>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*[:,-]?|"
-    r"(?P<b>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s+(?:to|will|is\s+going\s+to|'s\s+going\s+to|is\s+gonna|'ll|can)\s+(?P<verb>[a-z][a-z'-]+)|"
-    r"(?P<c>[A-Z][\w'-]+)\s+and\s+I\s+(?:will|'ll|are\s+going\s+to|can)\s+(?P<verb2>[a-z][a-z'-]+))",
+    r"(?P<b>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s+(?:to|will|is\s+going\s+to|'s\s+going\s+to|is\s+gonna|'ll)\s+(?P<verb>[a-z][a-z'-]+)|"
+    r"(?P<c>[A-Z][\w'-]+)\s+and\s+I\s+(?:will|'ll|are\s+going\s+to|can)\s+(?P<verb2>[a-z][a-z'-]+)|"
+    r"(?P<d>[A-Z][\w'-]+),\s+(?:you\s+and\s+[A-Z][\w'-]+\s+)?(?P<verb3>take|own|send|draft|write|run|lead|handle|pull|book|set\s+up|put\s+together|bring|get|check|find|sort|prepare)\b)",
 )
 _ACTION_LABEL = re.compile(r"\b(?:action\s+item|todo|to-do|next\s+step)\s*:\s*(?P<rest>.+)", _I)
 _REQUEST = re.compile(
@@ -74,13 +75,16 @@ _HEDGE = re.compile(
     r"if\s+(?:there's|there\s+is)\s+(?:budget|money|time)|if\s+budget|in\s+the\s+long\s+run|who\s+knows)\b",
     _I,
 )
+_CONDITIONAL = re.compile(r"^\W*(?:(?:and|but|so|well|okay|ok|look),?\s+)?(?:if|unless|once|as\s+long\s+as|assuming)\b", _I)
+_CAPABILITY = re.compile(r"(?:i|we)\s+can\b|we'll\b|we\s+will\b|we're\s+going\s+to|we\s+are\s+going\s+to", _I)
 _PAST = re.compile(r"\b(?:last\s+(?:week|time|month|quarter|year|night)|yesterday|already|ago|earlier\s+today)\b", _I)
 # Verbs after "I'll"/"let me" that are talk about the meeting itself, not a task.
 _NOT_TASK = frozenset(
     "be say admit tell give leave stop pass keep let see think guess start jump push play repeat echo "
     "ask answer explain clarify add finish wrap hand defer turn note mention summarize summarise "
     "share show pull put drop bring go try just confess point remind argue disagree agree hear "
-    "believe bet assume suppose wonder need have mute unmute move check".split()
+    "believe bet assume suppose wonder need have mute unmute move check accept concede allow recap propose "
+    "park hold sound frame buy".split()
 )
 # ...unless what follows makes them a task ("share the deck with legal", "pull the churn list").
 _TASK_OBJECT = re.compile(
@@ -104,7 +108,10 @@ _WORK_VERBS = frozenset(
 _SPEECH_ONLY = re.compile(
     r"\b(?:share\s+my\s+screen|pull\s+(?:it\s+|that\s+|this\s+)?up|show\s+you|go\s+first|hand\s+(?:it\s+)?over|"
     r"in\s+the\s+chat|take\s+notes|stop\s+sharing|be\s+(?:honest|quick|brief|clear|blunt|frank)|keep\s+(?:it|this)\s+(?:short|quick)|"
-    r"see\s+(?:how|what|if)|figure\s+it\s+out|get\s+there|be\s+fine|circle\s+back\s+on\s+that)\b",
+    r"see\s+(?:how|what|if)|figure\s+it\s+out|get\s+there|be\s+fine|circle\s+back|come\s+back\s+to|get\s+to\s+(?:it|that|the)|"
+    r"offline|write\s+(?:that|it|this)\s+down|hold\s+you\s+to|own\s+that|the\s+blame|wrap[- ]up|"
+    r"(?:shut|sum)\s+up|give\s+(?:you\s+)?(?:the\s+)?(?:\w+\s+)?(?:view|background|example|update|overview)|"
+    r"take\s+any|put\s+my\s+hand\s+up|make\s+the\s+call|in\s+blood|tell\s+you\s+(?:that\s+)?for\s+free)\b",
     _I,
 )
 _LEAD = re.compile(
@@ -216,12 +223,13 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
     label = _ACTION_LABEL.search(text)
     named = _NAMED.search(text)
     if named:
-        name = named.group("a") or named.group("b") or named.group("c")
+        name = named.group("a") or named.group("b") or named.group("c") or named.group("d")
         owner = people.lookup(name) if name else None
         if owner is None and name:
             owner = people.function_owner(name)
-        verb = named.group("verb") or named.group("verb2")
-        if owner and (named.group("a") or (verb and verb.casefold() in _WORK_VERBS)) and not _is_hedged(text):
+        verb = named.group("verb") or named.group("verb2") or named.group("verb3")
+        loose = bool(named.group("a") or named.group("c") or named.group("d"))
+        if owner and (loose or (verb and verb.casefold() in _WORK_VERBS)) and not _is_hedged(text):
             if not sent.is_question or named.group("a"):
                 return _Found(owner, clause, speaker, confidence=0.8)
     if label and not _is_hedged(text):
@@ -234,8 +242,11 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
             return _Found(speaker, clause, speaker, [(ok, transcript.turns[clause.turn + 1].speaker)], [clause], 0.75)
         return None
     # "Raj, can you pull the churn list?" — "Sure, Thursday."
-    if _REQUEST.search(text) and (sent.is_question or re.search(r"\bplease\b|\byou'll\b|\byou're\s+going\s+to\b", text, _I)):
-        if _is_hedged(text):
+    request = _REQUEST.search(text)
+    if request and (sent.is_question or re.search(r"\bplease\b|\byou'll\b|\byou're\s+going\s+to\b", text, _I)):
+        after = re.findall(r"[a-z][a-z'-]*", text[request.end():].casefold())[:3]
+        verb = next((w for w in after if w not in {"also", "just", "please", "maybe", "quickly", "two", "guys", "all", "both"}), None)
+        if _is_hedged(text) or len(text.split()) < 4 or verb not in _WORK_VERBS or _SPEECH_ONLY.search(text):
             return None
         ok = _accepts(transcript, clause.turn, speaker)
         if ok is None:
@@ -244,8 +255,12 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         return _Found(accepter, clause, speaker, [(ok, accepter)], [clause, ok], 0.8)
     # "I'll send the pack tomorrow" / "let me check with legal" / "we'll turn it around by Friday"
     strong = _STRONG.search(text)
-    if strong and not sent.is_question and not _is_hedged(text):
+    if strong and not sent.is_question and not _is_hedged(text) and not _CONDITIONAL.search(text):
         weak = bool(_WEAK_MARKERS.match(strong.group(0)))
+        # "We can run ten versions a month" states a capability; with a date it is a promise.
+        needs_date = bool(_CAPABILITY.match(strong.group(0)))
+        if needs_date and find_due(text, None) is None:
+            return None
         if _verb_ok(text[strong.start():], strong.group(1), weak):
             subject = strong.group(0).split()[0].casefold()
             owner = speaker

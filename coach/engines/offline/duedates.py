@@ -331,13 +331,33 @@ _GROUPS = {
     for i in range(len(_ALTERNATIVES))
 }
 
-# Cheap pre-check: a text with none of these (case-folded) has no due date.
-_KEYWORDS = re.compile(
-    r"\d|day|to(?:night|morrow)|week|fortnight|mon|tue|wed|thu|fri|jan|feb|mar|apr|may|jun|jul"
-    r"|aug|sep|oct|nov|dec|quarter|year|eo[dbwmqy]|cob|close of|of q|morning|afternoon|evening"
-    r"|hour|business",
-    re.IGNORECASE,
+# The scan. The pattern is tried only where a phrase can start: at a word (a run of \w) that is
+# a number, "Q3"/"H1", or one of _FIRST_WORDS; and only within _REACH characters before a word
+# that every phrase contains: a number or one of _TRIGGER_WORDS. (Both lists must cover every
+# alternative above; a test compares the scan with a plain search over the whole text.)
+_FIRST_WORDS = frozenset(
+    """
+    by before on until till no not due the in within over during this next coming end close
+    early start beginning mid middle late later some sometime first second third fourth today
+    tonight tomorrow week weekend month quarter year eod cob eob eow eom eoq eoy a an couple
+    one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty sixty
+    ninety monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
+    thurs fri january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2 h3 h4
+    """.split()
 )
+_TRIGGER_WORDS = frozenset(
+    """
+    today tonight tomorrow morning afternoon evening monday tuesday wednesday thursday friday
+    saturday sunday mon tue tues wed thu thur thurs fri day days week weeks weekend workweek
+    fortnight fortnights month months quarter quarters year years hour hours business play q
+    eod cob eob eow eom eoq eoy january february march april may june july august september
+    october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_REACH = 150
 
 # Context that makes a match a past or recurring reference, not a deadline.
 _BAD_BEFORE = re.compile(
@@ -702,15 +722,35 @@ def _accept(text: str, m: re.Match[str], meeting_date: dt.date | None) -> DueDat
 
 
 def _iter_due(text: str, meeting_date: dt.date | None) -> Iterator[DueDate]:
-    if not text or not _KEYWORDS.search(text):
-        return
-    pos = 0
-    search = _PATTERN.search
-    while (m := search(text, pos)) is not None:
-        due = _accept(text, m, meeting_date)
-        if due is not None:
-            yield due
-        pos = m.end()
+    """The matches _PATTERN.finditer would find, each accepted or not, left to right."""
+    if _TRIGGER_WORDS.isdisjoint(_WORD.findall(text.lower())) and not _DIGIT.search(text):
+        return  # the common case: a sentence without a date, in a few microseconds
+    starts: list[int] = []  # where a phrase may start
+    triggers: list[int] = []  # words every phrase contains
+    for word in _WORD.finditer(text):
+        w = word.group().lower()
+        has_digit = _DIGIT.search(w) is not None
+        if has_digit or w in _TRIGGER_WORDS:
+            triggers.append(word.start())
+        if w[0].isdecimal() or w in _FIRST_WORDS:
+            starts.append(word.start())
+    pos = 0  # where the next match may start
+    i = 0  # starts before i have been tried
+    match = _PATTERN.match
+    for at in triggers:
+        if at < pos:
+            continue
+        while i < len(starts) and starts[i] < max(pos, at - _REACH):
+            i += 1
+        while i < len(starts) and starts[i] <= at:
+            m = match(text, starts[i])
+            i += 1
+            if m is not None:
+                due = _accept(text, m, meeting_date)
+                if due is not None:
+                    yield due
+                pos = m.end()
+                break
 
 
 def find_due(text: str, meeting_date: dt.date | None) -> DueDate | None:

@@ -29,7 +29,10 @@ _PUSHBACK = re.compile(
 )
 # How much one signal counts: said by the side the list describes, by the other side, or by anyone.
 _WEIGHT = {"own": 1.0, "cross": 0.6, "any": 0.8}
-FLAG_AT = 2.2
+FLAG_AT = 2.6
+LENGTH_SLOPE = 0.5
+RESOLVED_WEIGHT = 0.3
+TOPIC_WEIGHT = 0.5
 MIN_SPEAKERS = 2
 
 
@@ -55,8 +58,8 @@ def _weight(hit: Hit, side: str) -> float:
     return _WEIGHT["own"] if hit.kind == side else _WEIGHT["cross"]
 
 
-def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list[Category]]:
-    """Flags for categories whose signals are strong enough, and every category that came up."""
+def tally_signals(transcript: Transcript, people: People) -> dict[str, _Tally]:
+    """Per category: weighted signal sentences, friction and resolution counts."""
     index = signal_index()
     tallies: dict[str, _Tally] = {}
     for i, turn in enumerate(transcript.turns):
@@ -65,37 +68,52 @@ def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list
             hits = index.find(s.text)
             if not hits:
                 continue
-            pushed = bool(_PUSHBACK.search(s.text))
+            friction = any(h.kind == "friction" for h in hits) or bool(_PUSHBACK.search(s.text))
+            by_category: dict[str, list[Hit]] = {}
             for hit in hits:
-                tally = tallies.setdefault(hit.category, _Tally())
-                if hit.kind == "resolved":
-                    tally.resolved += 1.0
+                if hit.kind != "friction":
+                    by_category.setdefault(hit.category, []).append(hit)
+            for category, cat_hits in by_category.items():
+                tally = tallies.setdefault(category, _Tally())
+                strong = sum(_weight(h, side) for h in cat_hits if h.kind in ("marketing", "it", "any"))
+                topics = {h.phrase for h in cat_hits if h.kind == "topics"}
+                resolved = sum(1 for h in cat_hits if h.kind == "resolved")
+                tally.resolved += resolved
+                w = min(strong, 2.0) + (TOPIC_WEIGHT * min(len(topics), 2) if friction else 0.0)
+                if w <= 0:
                     continue
-                w = _weight(hit, side) * (1.25 if pushed else 1.0)
                 tally.score += w
-                tally.pushback += pushed
-                tally.hits.append((w, s, turn.speaker, hit))
+                tally.pushback += friction
+                tally.hits.append((w, s, turn.speaker, cat_hits[0]))
+    return tallies
+
+
+def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list[Category]]:
+    """Flags for categories whose signals are strong enough, and every category that came up."""
+    tallies = tally_signals(transcript, people)
     flags: list[Flag] = []
     discussed: list[Category] = []
     fw = load_frameworks()
+    words = sum(len(t.text.split()) for t in transcript.turns)
+    bar = flag_threshold(words)
     for category, tally in tallies.items():
         discussed.append(category)  # type: ignore[arg-type]
-        net = tally.score - 0.6 * tally.resolved
+        net = tally.score - RESOLVED_WEIGHT * tally.resolved
         speakers = tally.speakers
-        if net < FLAG_AT or len(speakers) < MIN_SPEAKERS and net < 2 * FLAG_AT:
+        if net < bar or len(speakers) < MIN_SPEAKERS:
             continue
         info = fw.category(category)
         flags.append(
             Flag(
                 id="",
                 category=category,  # type: ignore[arg-type]
-                severity=_severity(net, tally, people, speakers),
+                severity=_severity(net / bar, tally, people, speakers),
                 title=info.title,
                 summary=_summary(info.description, tally, people, speakers),
                 parties=speakers[:4],
                 evidence=_evidence(tally),
                 conversation=info.conversation,
-                confidence=round(min(0.95, 0.35 + 0.08 * net), 2),
+                confidence=round(min(0.95, 0.4 + 0.15 * net / bar), 2),
             )
         )
     order = {c.id: n for n, c in enumerate(fw.categories)}
@@ -103,12 +121,18 @@ def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list
     return flags, discussed
 
 
-def _severity(net: float, tally: _Tally, people: People, speakers: list[str]) -> Severity:
+def flag_threshold(words: int) -> float:
+    """The score a category needs to be flagged; longer meetings say everything more often."""
+    return FLAG_AT + LENGTH_SLOPE * max(0.0, words / 1000 - 2)
+
+
+def _severity(ratio: float, tally: _Tally, people: People, speakers: list[str]) -> Severity:
+    """How far above the bar, and whether both functions voiced it with pushback."""
     sides = {_SIDE.get(people.role.get(s, "other"), "other") for s in speakers}
     both = {"marketing", "it"} <= sides
-    if net >= 5 and tally.pushback >= 2 and both:
+    if ratio >= 2.5 and both and tally.pushback >= 2:
         return "high"
-    if net >= 3.5 or (both and tally.pushback):
+    if ratio >= 1.5 or (both and tally.pushback >= 2):
         return "medium"
     return "low"
 

@@ -10,13 +10,14 @@ from coach.frameworks import Frameworks, load_frameworks
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-LISTS = ("marketing", "it", "any", "resolved")
+LISTS = ("topics", "marketing", "it", "any", "resolved")
+FRICTION = "_friction"
 
 
 @dataclass(frozen=True)
 class Hit:
     category: str
-    kind: str  # marketing | it | any | resolved
+    kind: str  # topics | marketing | it | any | resolved | friction
     phrase: str
     start: int  # offsets in the searched text
     end: int
@@ -42,11 +43,15 @@ class SignalIndex:
                     toks = tuple(t for t, _, _ in tokens(phrase))
                     if toks:
                         self.by_first.setdefault(toks[0], []).append((toks, cat.id, kind, phrase))
+        for phrase in fw.friction.get("words", ()):
+            toks = tuple(t for t, _, _ in tokens(phrase))
+            if toks:
+                self.by_first.setdefault(toks[0], []).append((toks, FRICTION, "friction", phrase))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
 
     def find(self, text: str) -> list[Hit]:
-        """All signal phrases in a text; at one position only the longest phrase per category counts."""
+        """All signal phrases in a text; at one position the longest phrase per category and kind counts."""
         toks = tokens(text)
         words = [t for t, _, _ in toks]
         hits: list[Hit] = []
@@ -54,12 +59,13 @@ class SignalIndex:
             entries = self.by_first.get(word)
             if not entries:
                 continue
-            taken: set[str] = set()
+            taken: set[tuple[str, bool]] = set()
             for phrase_toks, category, kind, phrase in entries:
                 n = len(phrase_toks)
-                if category in taken or tuple(words[i : i + n]) != phrase_toks:
+                key = (category, kind == "topics")
+                if key in taken or tuple(words[i : i + n]) != phrase_toks:
                     continue
-                taken.add(category)
+                taken.add(key)
                 hits.append(Hit(category, kind, phrase, toks[i][1], toks[i + n - 1][2]))
         return hits
 
