@@ -280,7 +280,7 @@ IN_CONTEXT = [
     (THU, "OK, so I'll send you the vendor's security pack by Friday.", "by Friday", FRI),
     (THU, "Raj, can you pull the churn list before Monday?", "before Monday", "2026-03-09"),
     (THU, "We agreed the Q3 launch date, that's settled.", "Q3", "2026-09-30"),
-    (THU, "Let's target the end of the quarter for the pilot.", "the end of the quarter", "2026-03-31"),
+    (THU, "Target the end of the quarter, OK?", "the end of the quarter", "2026-03-31"),
     (THU, "I'll circle back in two weeks with numbers.", "in two weeks", "2026-03-19"),
     (THU, "Dana to draft the brief, due March 20.", "due March 20", "2026-03-20"),
 ]
@@ -448,16 +448,27 @@ def test_fast_on_sentences_with_dates() -> None:
     "text",
     [
         " " * 20_000,
-        "end of " * 3_000,
-        "the end of the " * 2_000,
-        "in a couple of " * 2_000,
+        " " * 20_000 + "by Friday",
+        "by" + " " * 20_000 + "Friday",
+        "end of " * 3_000 + "day",
+        "end of day" * 3_000,
+        "the end of the " * 2_000 + "month",
+        "in a couple of " * 2_000 + "weeks",
+        "in " + "a couple of " * 2_000 + "weeks",
         "1/" * 5_000,
         "Friday, " * 3_000,
-        "by " * 5_000 + "x",
-        "next " * 5_000,
+        "by " * 5_000 + "Friday",
+        "next " * 5_000 + "week",
         "at " * 5_000 + "the end of the day",
         "20" * 5_000,
+        "20 " * 5_000,
+        "the " * 5_000 + "20th",
         "Q3 " * 3_000,
+        "March " * 3_000 + "20",
+        "Friday at " * 3_000 + "3pm",
+        "last " * 3_000 + "Friday",
+        "Friday" + " ago" * 5_000,
+        "2026-" * 3_000,
     ],
 )
 def test_no_catastrophic_backtracking(text: str) -> None:
@@ -466,13 +477,32 @@ def test_no_catastrophic_backtracking(text: str) -> None:
     assert time.perf_counter() - start < 1.0
 
 
+def _plain_search(text: str, meeting: dt.date | None) -> list[object]:
+    """The reference the fast scan must agree with: the pattern searched over the whole text."""
+    found: list[object] = []
+    pos = 0
+    while (m := duedates._PATTERN.search(text, pos)) is not None:
+        due = duedates._accept(text, m, meeting)
+        if due is not None:
+            found.append(due)
+        pos = m.end()
+    return found
+
+
 WORDS = [
     "by", "on", "before", "until", "no later than", "in", "the", "end", "of", "next", "this",
     "last", "every", "back", "ago", "Friday", "monday", "Thu", "tomorrow", "today", "EOD", "COB",
     "week", "weeks", "month", "quarter", "year", "Q3", "H2", "May", "may", "March", "Mar",
     "20", "20th", "3/20", "3/4", "2026", "2026-03-20", "a", "two", "couple", "fortnight", "days",
     "at", "3pm", "from", "now", ",", ".", "weekend", "EOQ", "EOY", "'", "-", "first", "thing",
+    "till", "due", "within", "over", "during", "coming", "close", "early", "start", "beginning",
+    "mid", "middle", "late", "later", "sometime", "second", "third", "fourth", "quarter-end",
+    "month-end", "year-end", "mid-March", "end-of-month", "tonight", "EOW", "EOM", "EOB", "Wed",
+    "Tues", "Sept", "Dec.", "1st", "31st", "12/1", "1/15/27", "Q1", "H1", "half", "business",
+    "working", "hours", "one", "twelve", "an", "'s", "time", "ago", "since", "past", "today's",
+    "Friday's", "marketing", "people", "percent", "version", "2.0", "10:30am", "noon", "latest",
 ]  # fmt: skip
+SEPARATORS = [" ", " ", " ", "  ", ", ", "\n", "-", ". "]
 
 
 @settings(max_examples=300, deadline=None)
@@ -495,6 +525,18 @@ def test_never_raises_and_spans_are_inside(text: str, meeting: dt.date | None) -
             assert due.date is None
         previous_end = due.end
     assert find_due(text, meeting) == (found[0] if found else None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    words=st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=30),
+    meeting=st.one_of(st.none(), st.sampled_from([dt.date(2026, 3, 5), dt.date(2026, 12, 30)])),
+)
+def test_fast_scan_agrees_with_a_plain_search(
+    words: list[tuple[str, str]], meeting: dt.date | None
+) -> None:
+    text = "".join(word + sep for word, sep in words)
+    assert find_all_due(text, meeting) == _plain_search(text, meeting)
 
 
 _WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

@@ -55,7 +55,15 @@ CASES = [
     ("subtitles.srt", "srt", [DANA, PRIYA, TOM], 1.0, None, None, {}),
     ("whisperx.json", "json", ["SPEAKER_00", "SPEAKER_01"], 0.031, None, None, {}),
     ("segments.json", "json", [DANA, TOM, MARCUS], 0.0, None, None, {}),
-    ("teams.docx", "docx", [DANA, MARCUS, PRIYA, TOM], 3.0, "Q3 Leadership Sync", dt.date(2024, 9, 12), {}),
+    (
+        "teams.docx",
+        "docx",
+        [DANA, MARCUS, PRIYA, TOM],
+        3.0,
+        "Q3 Leadership Sync",
+        dt.date(2024, 9, 12),
+        {},
+    ),
     (
         "teams_legacy.docx",
         "docx",
@@ -133,7 +141,10 @@ def test_fixture_texts_are_joined_and_clean() -> None:
     assert whisper.turns[1].text.endswith("And legal. Fine, I'll start both this week.")
 
     legacy = load_transcript(FIXTURES / "teams_legacy.docx")
-    assert legacy.turns[1].text == "We still have two customer databases. And nobody owns the master record."
+    assert (
+        legacy.turns[1].text
+        == "We still have two customer databases. And nobody owns the master record."
+    )
     assert legacy.turns[2].end == pytest.approx(18.4)
 
     broadcast = load_transcript(FIXTURES / "broadcast.vtt")
@@ -179,7 +190,7 @@ def test_max_bytes_is_25_mib() -> None:
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n", "\u200b\u200b", "\x1b[31m\x1b[0m"])
 def test_empty(text: str) -> None:
-    with pytest.raises(InputError, match="^the transcript is empty: paste or pass a file"):
+    with pytest.raises(InputError, match=r"^the transcript is empty: paste or pass a file"):
         parse_text(text)
 
 
@@ -192,9 +203,13 @@ def test_empty_bytes() -> None:
 
 def test_no_turns_names_the_source() -> None:
     with pytest.raises(InputError) as caught:
-        load_transcript(b"Just some notes without any speakers.\nAnd another line.", name="notes.txt")
+        load_transcript(
+            b"Just some notes without any speakers.\nAnd another line.", name="notes.txt"
+        )
     message = str(caught.value)
-    assert message.startswith("no speaker turns found in notes.txt: expected lines like 'Name: text'")
+    assert message.startswith(
+        "no speaker turns found in notes.txt: expected lines like 'Name: text'"
+    )
     assert "coach parse --help" in message
     assert "\n" not in message
 
@@ -255,13 +270,18 @@ def test_messages_are_one_line() -> None:
 # --- speed ------------------------------------------------------------------------------------
 
 
+SENTENCE = "we agreed the platform launch depends on the security review and the data owner"
+
+
 def _long_plain(words: int) -> str:
-    sentence = "we agreed the platform launch depends on the security review and the data owner".split()
+    sentence = SENTENCE.split()
     names = [DANA, MARCUS, PRIYA, TOM]
     lines, count, i = [], 0, 0
     while count < words:
         n = 8 + (i * 7) % 30
-        lines.append(f"{names[i % 4]}: " + " ".join(sentence[(i + j) % len(sentence)] for j in range(n)))
+        lines.append(
+            f"{names[i % 4]}: " + " ".join(sentence[(i + j) % len(sentence)] for j in range(n))
+        )
         count += n
         i += 1
     return "\n".join(lines)

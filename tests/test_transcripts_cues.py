@@ -60,7 +60,10 @@ def test_zoom_cloud_cues_without_a_name_continue_the_speaker() -> None:
 
 
 def test_first_cue_without_a_name_is_unknown() -> None:
-    text = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello.\n\n00:00:02.000 --> 00:00:03.000\nDana: Hi.\n"
+    text = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello.\n\n"
+        "00:00:02.000 --> 00:00:03.000\nDana: Hi.\n"
+    )
     assert pairs(text) == [("Unknown", "Hello."), ("Dana", "Hi.")]
 
 
@@ -85,7 +88,8 @@ def test_broadcast_numbers_unnamed_speakers_in_order() -> None:
 
 def test_srt_variants() -> None:
     text = (
-        "1\n00:00:01,000 --> 00:00:02,000 X1:40 X2:600 Y1:20 Y2:50\n{\\an8}<font color=\"#fff\">Dana: Hi.</font>\n"
+        "1\n00:00:01,000 --> 00:00:02,000 X1:40 X2:600 Y1:20 Y2:50\n"
+        '{\\an8}<font color="#fff">Dana: Hi.</font>\n'
         "2\n00:00:02,000 --> 00:00:03,000\nRaj: Hello.\n\nStill Raj.\n\n"
         "00:00:03,000 --> 00:00:04,000\nDana: Bye.\n"
     )
@@ -128,8 +132,16 @@ def test_two_line_subtitles_are_not_mistaken_for_names() -> None:
     [
         ("WEBVTT\n\n00:00:01.000 --> 00:00:0x.000\nHi.\n", 3),
         ("WEBVTT\n\nNOTE x\n\n1\n00:00:01.000 --> \nHi.\n", 6),
-        ("1\n00:00:01,000 --> 00:00:02,000\nDana: Hi.\n\n2\n00:00:02,000 -> 00:00:03,000\nRaj: Hi.\n", 6),
-        ("1\n00:00:01,000 --> 00:00:02,000\nDana: Hi.\n\n2\n00:00:02,000 --> 00:99:03,000\nRaj: Hi.\n", 6),
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nDana: Hi.\n\n"
+            "2\n00:00:02,000 -> 00:00:03,000\nRaj: Hi.\n",
+            6,
+        ),
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nDana: Hi.\n\n"
+            "2\n00:00:02,000 --> 00:99:03,000\nRaj: Hi.\n",
+            6,
+        ),
         ("WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nHi.\n", 3),
     ],
 )

@@ -18,7 +18,11 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def make_docx(body: str, *, name: str = "word/document.xml", raw: str | None = None) -> bytes:
-    xml = raw if raw is not None else f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
+    xml = (
+        raw
+        if raw is not None
+        else f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -27,7 +31,11 @@ def make_docx(body: str, *, name: str = "word/document.xml", raw: str | None = N
 
 
 def p(*texts: str) -> str:
-    return "<w:p>" + "".join(f"<w:r><w:t xml:space='preserve'>{t}</w:t></w:r>" for t in texts) + "</w:p>"
+    return (
+        "<w:p>"
+        + "".join(f"<w:r><w:t xml:space='preserve'>{t}</w:t></w:r>" for t in texts)
+        + "</w:p>"
+    )
 
 
 def test_fixture_script_is_reproducible(tmp_path: Path) -> None:
@@ -40,7 +48,9 @@ def test_fixture_script_is_reproducible(tmp_path: Path) -> None:
     module.write(tmp_path / "teams.docx", module.current())
     module.write(tmp_path / "teams_legacy.docx", module.legacy())
     assert (tmp_path / "teams.docx").read_bytes() == (FIXTURES / "teams.docx").read_bytes()
-    assert (tmp_path / "teams_legacy.docx").read_bytes() == (FIXTURES / "teams_legacy.docx").read_bytes()
+    assert (tmp_path / "teams_legacy.docx").read_bytes() == (
+        FIXTURES / "teams_legacy.docx"
+    ).read_bytes()
 
 
 def test_paragraph_text_runs_tabs_and_breaks() -> None:
@@ -84,15 +94,18 @@ def test_zip_that_is_not_a_docx() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("notes.txt", "Dana: hi")
-    with pytest.raises(InputError, match=r"x\.zip looks like a binary file \(a zip archive without word/document\.xml"):
+    with pytest.raises(
+        InputError,
+        match=r"x\.zip looks like a binary file \(a zip archive without word/document\.xml",
+    ):
         load_transcript(buffer.getvalue(), name="x.zip")
 
 
 def test_damaged_zip() -> None:
     data = (FIXTURES / "teams.docx").read_bytes()
-    with pytest.raises(InputError, match="damaged .docx or zip archive"):
+    with pytest.raises(InputError, match=r"damaged \.docx or zip archive"):
         load_transcript(data[: len(data) // 2], name="cut.docx")
-    with pytest.raises(InputError, match="damaged .docx or zip archive"):
+    with pytest.raises(InputError, match=r"damaged \.docx or zip archive"):
         load_transcript(b"PK\x03\x04" + b"\x00" * 100)
 
 

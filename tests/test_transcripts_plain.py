@@ -18,7 +18,15 @@ def speakers(text: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "label",
-    ["SPEAKER_00", "Speaker 1", "Dr. Raj Patel", "Ana-María O'Neil", "Dana", "Q", "Jean-Luc de la Tour"],
+    [
+        "SPEAKER_00",
+        "Speaker 1",
+        "Dr. Raj Patel",
+        "Ana-María O'Neil",
+        "Dana",
+        "Q",
+        "Jean-Luc de la Tour",
+    ],
 )
 def test_accepted_labels(label: str) -> None:
     transcript = parse_text(f"{label}: We signed it.\nOther Person: Good.")
@@ -165,7 +173,10 @@ def test_lines_before_the_first_turn_are_reported() -> None:
 
 def test_text_and_names_are_cleaned() -> None:
     transcript = parse_text("Da\u200bna: We \x1b[31msigned\x1b[0m it.\u202e\nRaj\u2066: ok\x07")
-    assert [(t.speaker, t.text) for t in transcript.turns] == [("Dana", "We signed it."), ("Raj", "ok")]
+    assert [(t.speaker, t.text) for t in transcript.turns] == [
+        ("Dana", "We signed it."),
+        ("Raj", "ok"),
+    ]
 
 
 @pytest.mark.parametrize(

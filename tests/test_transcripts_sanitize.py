@@ -49,9 +49,7 @@ def test_for_terminal_escapes_what_is_left() -> None:
 def test_clean_text_leaves_nothing_dangerous(s: str) -> None:
     out = clean_text(s)
     assert clean_text(out) == out
-    assert not any(
-        (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in out
-    )
+    assert not any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in out)
     assert not any(c in out for c in "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e")
     assert not any(c in out for c in "\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
     out.encode("utf-8")

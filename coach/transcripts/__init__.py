@@ -75,9 +75,7 @@ def _finish(parsed: Parsed, fmt: str, label: str) -> tuple[Transcript, list[str]
 def _parse(text: str, name: str | None) -> tuple[Transcript, list[str]]:
     label = _one_line(name) if name else "the input"
     if len(text) > MAX_BYTES:
-        raise InputError(
-            f"{label} is over the {MAX_BYTES // _MIB} MiB limit; split the transcript"
-        )
+        raise InputError(f"{label} is over the {MAX_BYTES // _MIB} MiB limit; split the transcript")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = clean_text(text)
@@ -124,9 +122,7 @@ def _read(path: Path) -> bytes:
             f"cannot read {shown}: {exc.strerror or exc}; check its permissions"
         ) from None
     if len(data) > MAX_BYTES:
-        raise InputError(
-            f"{shown} is over the {MAX_BYTES // _MIB} MiB limit; split the transcript"
-        )
+        raise InputError(f"{shown} is over the {MAX_BYTES // _MIB} MiB limit; split the transcript")
     return data
 
 

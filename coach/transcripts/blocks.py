@@ -61,9 +61,7 @@ def zoom_header(line: str) -> tuple[str, float] | None:
 def is_trailer(line: str) -> bool:
     """Otter's `Transcribed by https://otter.ai` and Teams' transcription notices."""
     low = line.lower()
-    return (low.startswith("transcribed by") and "otter.ai" in low) or is_transcription_event(
-        line
-    )
+    return (low.startswith("transcribed by") and "otter.ai" in low) or is_transcription_event(line)
 
 
 def parse_blocks(lines: list[str], header: Header, *, rebase_clock: bool = False) -> Parsed:

@@ -92,7 +92,11 @@ def scan_cues(lines: list[str], *, vtt: bool, unit: str = "line", what: str = "S
             continue
         if ARROW in line:
             start, end = read_timing(line, f"{unit} {idx + 1}", what)
-            if cues and last_index == idx - 1 and (last_started_block or _is_index(cues[-1].lines[-1])):
+            if (
+                cues
+                and last_index == idx - 1
+                and (last_started_block or _is_index(cues[-1].lines[-1]))
+            ):
                 cues[-1].lines.pop()  # that line was this cue's id
             cues.append(Cue(start, end, []))
             block_start = skipping = after_index = False
@@ -173,7 +177,10 @@ def cues_to_turns(cues: list[Cue], *, names_first: bool | None = None) -> Parsed
     if names_first is None:
         names_first = _names_first(segmented)
     broadcast = not names_first and any(
-        line.lstrip().startswith(">>") for segs in segmented for _, t in segs for line in t.split("\n")
+        line.lstrip().startswith(">>")
+        for segs in segmented
+        for _, t in segs
+        for line in t.split("\n")
     )
     counts: Counter[str] = Counter()
     if not names_first:
@@ -199,9 +206,14 @@ def cues_to_turns(cues: list[Cue], *, names_first: bool | None = None) -> Parsed
             if names_first and voice is None and len(lines) >= 2:
                 builder.add(lines[0], " ".join(lines[1:]), cue.start, cue.end)
                 continue
-            if broadcast and len(lines) >= 2 and not lines[0].startswith(">>"):
-                if _spoken(lines[0]) == previous_last:
-                    lines = lines[1:]  # roll-up captions repeat the previous cue's last line
+            rolled_up = (
+                broadcast
+                and len(lines) >= 2
+                and not lines[0].startswith(">>")
+                and _spoken(lines[0]) == previous_last
+            )
+            if rolled_up:
+                lines = lines[1:]  # roll-up captions repeat the previous cue's last line
             if lines:
                 previous_last = _spoken(lines[-1])
             for line in lines:

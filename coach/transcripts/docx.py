@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from coach.errors import InputError
 from coach.sanitize import clean_text
-from coach.transcripts.blocks import parse_blocks, otter_header, zoom_header
+from coach.transcripts.blocks import otter_header, parse_blocks, zoom_header
 from coach.transcripts.cues import ARROW, cues_to_turns, scan_cues
 from coach.transcripts.decode import binary_error
 from coach.transcripts.detect import sniff
@@ -41,7 +41,9 @@ def _document_xml(data: bytes, label: str) -> bytes:
             try:
                 info = archive.getinfo(DOCUMENT)
             except KeyError:
-                raise binary_error(label, f"a zip archive without {DOCUMENT}, so not a .docx") from None
+                raise binary_error(
+                    label, f"a zip archive without {DOCUMENT}, so not a .docx"
+                ) from None
             if info.file_size > MAX_XML:
                 raise InputError(
                     f"{label}: {DOCUMENT} unpacks to {info.file_size // 2**20} MiB, over the "
@@ -51,7 +53,7 @@ def _document_xml(data: bytes, label: str) -> bytes:
                 xml = handle.read(MAX_XML + 1)
     except InputError:
         raise
-    except Exception as exc:  # noqa: BLE001 - see above
+    except Exception as exc:
         raise InputError(
             f"{label} is a damaged .docx or zip archive ({type(exc).__name__}); "
             "download the transcript again or save it as .txt"
@@ -115,8 +117,9 @@ def parse_docx(data: bytes, name: str | None = None) -> Parsed:
     text = "\n".join(lines)
     kind = sniff(text)
     if kind in ("srt", "vtt"):
-        first = next(i for i, line in enumerate(lines) if ARROW in line)
-        parsed = cues_to_turns(scan_cues(lines, vtt=False, unit="paragraph", what="Teams .docx"))
+        first = next((i for i, line in enumerate(lines) if ARROW in line), len(lines))
+        cues = scan_cues(lines, vtt=kind == "vtt", unit="paragraph", what="Teams .docx")
+        parsed = cues_to_turns(cues)
         parsed.title, parsed.date, _ = read_preamble(lines[:first], free=True)
         return parsed
     if kind == "otter":

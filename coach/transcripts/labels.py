@@ -29,9 +29,9 @@ STOP_LABELS = frozenset(
     third finally however therefore yes no ok okay hi hello thanks because risk risks budget
     timeline scope cost costs revenue plan plans strategy priority priorities metric metrics
     kpi kpis title date time duration meeting location attendees participants present absent
-    apologies recorded recording transcript transcription
-    minutes created modified language kind http https ftp mailto file tl;dr tldr
-    """.split()
+    apologies recorded recording transcript transcription minutes created modified language
+    kind http https ftp mailto file tl;dr tldr
+    """.split()  # noqa: SIM905 - a word list reads better as text
 ) | {
     "action item",
     "action items",
@@ -44,10 +44,11 @@ STOP_LABELS = frozenset(
     "notes by",
 }
 
-_PARTICLES = frozenset(
+_PARTICLE_WORDS = (
     "de da del della dei der den di du dos das do van von la le bin ibn al el y e ter ten "
-    "zu af av mac mc st".split()
+    "zu af av mac mc st"
 )
+_PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _NUMBERED = ("speaker", "participant", "guest", "person", "voice", "caller", "unknown speaker")
 _EXTRA_CHARS = frozenset(" .'’-_&")
 _ROLES = frozenset({"CEO", "CMO", "CIO", "CTO"})

@@ -49,10 +49,11 @@ _MONTHS = {
     )
     for name in names
 }
-_IGNORED = frozenset(
+_IGNORED_WORDS = (
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
-    "fri sat sun at on the of am pm a.m p.m utc gmt".split()
+    "fri sat sun at on the of am pm a.m p.m utc gmt"
 )
+_IGNORED = frozenset(_IGNORED_WORDS.split())
 _TOKEN = re.compile(r"[^\s,]+")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", re.ASCII)
 _NUMERIC = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})", re.ASCII)
@@ -96,7 +97,7 @@ def parse_date(value: str) -> dt.date | None:
     found: dt.date | None = None
     for token in _TOKEN.findall(value):
         low = token.lower().rstrip(".")
-        if low in _IGNORED or _CLOCK.fullmatch(low) and (":" in low or low[-1] in "mM."):
+        if low in _IGNORED or (_CLOCK.fullmatch(low) and (":" in low or low[-1] in "mM.")):
             continue
         if low in _MONTHS:
             if month is not None:

@@ -104,6 +104,8 @@ class TurnBuilder:
     ) -> Parsed:
         turns = [
             Turn(speaker=s, text=" ".join(t), start=a, end=b)
-            for s, t, a, b in zip(self._speakers, self._texts, self._starts, self._ends, strict=True)
+            for s, t, a, b in zip(
+                self._speakers, self._texts, self._starts, self._ends, strict=True
+            )
         ]
         return Parsed(turns, self.roles, title, date, warnings or [])

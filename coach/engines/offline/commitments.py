@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from coach.engines.offline.duedates import DueDate, find_due
+from coach.engines.offline.duedates import DueDate, find_all_due, find_due
 from coach.engines.offline.people import People
 from coach.engines.offline.text import Sentence, clauses, sentences
 from coach.models import ActionItem, Evidence, Transcript
@@ -111,7 +111,8 @@ _SPEECH_ONLY = re.compile(
     r"see\s+(?:how|what|if)|figure\s+it\s+out|get\s+there|be\s+fine|circle\s+back|come\s+back\s+to|get\s+to\s+(?:it|that|the)|"
     r"offline|write\s+(?:that|it|this)\s+down|hold\s+you\s+to|own\s+that|the\s+blame|wrap[- ]up|"
     r"(?:shut|sum)\s+up|give\s+(?:you\s+)?(?:the\s+)?(?:\w+\s+)?(?:view|background|example|update|overview)|"
-    r"take\s+any|put\s+my\s+hand\s+up|make\s+the\s+call|in\s+blood|tell\s+you\s+(?:that\s+)?for\s+free)\b",
+    r"take\s+any|put\s+my\s+hand\s+up|make\s+the\s+call|in\s+blood|tell\s+you\s+(?:that\s+)?for\s+free|"
+    r"got\s+to\s+(?:run|go|jump|drop)|walk\s+(?:us|you|everyone)\s+through|as\s+a\s+compliment)\b",
     _I,
 )
 _LEAD = re.compile(
@@ -222,6 +223,8 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
     # "Action item: Priya to send the deck" / "Priya to draft the brief" / "Raj and I will pair on it"
     label = _ACTION_LABEL.search(text)
     named = _NAMED.search(text)
+    if named and len(re.findall(r"\w+", text[: named.start()])) > 3 and not named.group("a"):
+        named = None  # "I end up telling Naomi to cut..." narrates; an assignment leads its clause
     if named:
         name = named.group("a") or named.group("b") or named.group("c") or named.group("d")
         owner = people.lookup(name) if name else None
@@ -237,6 +240,8 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         return _Found(mentioned[0] if mentioned else speaker, clause, speaker, confidence=0.75, body=label.group("rest"))
     # "Shall I draft it?" — "Yes please."
     if _OFFER.search(text) and sent.is_question:
+        if _SPEECH_ONLY.search(text) or _is_hedged(text) or " or " in text:
+            return None
         ok = _accepts(transcript, clause.turn, speaker)
         if ok is not None:
             return _Found(speaker, clause, speaker, [(ok, transcript.turns[clause.turn + 1].speaker)], [clause], 0.75)
@@ -255,6 +260,8 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         return _Found(accepter, clause, speaker, [(ok, accepter)], [clause, ok], 0.8)
     # "I'll send the pack tomorrow" / "let me check with legal" / "we'll turn it around by Friday"
     strong = _STRONG.search(text)
+    if strong and text[: strong.start()].count("'") % 2 == 1 and re.search(r"(?:^|\s)'", text[: strong.start()]):
+        strong = None  # inside quoted words ("the campaign line is 'We'll tell you first'")
     if strong and not sent.is_question and not _is_hedged(text) and not _CONDITIONAL.search(text):
         weak = bool(_WEAK_MARKERS.match(strong.group(0)))
         # "We can run ten versions a month" states a capability; with a date it is a promise.
@@ -274,16 +281,30 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         prev = transcript.turns[clause.turn - 1]
         if prev.speaker != speaker:
             ps = sentences(clause.turn - 1, prev.text)
-            if ps:
+            # Only an ask can be taken: a question or a request, not any remark before it.
+            if ps and (ps[-1].is_question or _REQUEST.search(ps[-1].text) or _UNOWNED.search(ps[-1].text)):
                 ask = ps[-1]
                 return _Found(speaker, ask, prev.speaker, [(clause, speaker)], [ask, clause], 0.7)
     return None
 
 
+_ANAPHORIC = re.compile(
+    r"\b(?:do|send|get|have|bring|put|take|share|circulate|forward|finish|fold)\s+(?:it|that|them|this|those|one)\b", _I
+)
+
+
 def _dedupe(found: list[_Found]) -> list[_Found]:
-    """Drop a restatement: same owner, mostly the same words, later in the meeting."""
+    """Drop a restatement: same owner, mostly the same words, or "I'll send it" right after the item."""
     kept: list[_Found] = []
     for f in found:
+        follow_up = next(
+            (k for k in reversed(kept)
+             if k.owner == f.owner and 0 <= f.sentence.turn - k.sentence.turn <= 3 and _ANAPHORIC.search(f.sentence.text)),
+            None,
+        )
+        if follow_up is not None:
+            follow_up.due_source.append(f.sentence)
+            continue
         words = set(re.findall(r"[a-z]{4,}", f.sentence.text.casefold()))
         duplicate = False
         for k in kept:
@@ -303,16 +324,45 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     return kept
 
 
+_PERIOD_ONLY = re.compile(r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b", _I)
+
+
+def best_due(text: str, meeting_date: dt.date | None) -> DueDate | None:
+    """The phrase that reads as the deadline: a day beats a bare period ("for Q1 ... tomorrow")."""
+    found = find_all_due(text, meeting_date)
+    if not found:
+        return None
+    days = [d for d in found if not _PERIOD_ONLY.match(d.text)]
+    return (days or found)[0]
+
+
+def _due_sources(f: _Found, transcript: Transcript) -> list[str]:
+    """Where to look for the deadline: the clause, its sentence, what follows it, then the reply."""
+    sources = [f.sentence.text]
+    for s in f.due_source:
+        sources.append(s.text)
+    turn = transcript.turns[f.sentence.turn].text
+    sources.append(turn[f.sentence.start :][:300])
+    for extra, _ in f.extra:
+        reply = transcript.turns[extra.turn].text
+        sources.append(reply[extra.start :][:300])
+    return sources
+
+
 def _to_items(found: list[_Found], transcript: Transcript, meeting_date: dt.date | None) -> list[ActionItem]:
     items = []
     for f in found:
         due = None
-        for source in f.due_source or [f.sentence]:
-            due = find_due(source.text, meeting_date)
+        for source in _due_sources(f, transcript):
+            due = best_due(source, meeting_date)
             if due is not None:
                 break
         evidence = [Evidence(turn=f.sentence.turn, speaker=f.speaker, quote=f.sentence.text)]
-        evidence += [Evidence(turn=s.turn, speaker=who, quote=s.text) for s, who in f.extra if s.turn != f.sentence.turn or s.start != f.sentence.start]
+        evidence += [
+            Evidence(turn=s.turn, speaker=who, quote=s.text)
+            for s, who in f.extra
+            if (s.turn, s.start) != (f.sentence.turn, f.sentence.start)
+        ]
         items.append(
             ActionItem(
                 id="",

@@ -10,15 +10,25 @@ from coach.models import Decision, Evidence, Transcript
 _I = re.IGNORECASE
 _DECIDED = re.compile(
     r"\b(?:we(?:'ve|\s+have)?\s+(?:all\s+)?agreed|we\s+are\s+agreed|we're\s+agreed|(?:so\s+)?it's\s+agreed|"
-    r"decision(?:\s+is)?\s*:|the\s+decision\s+is|(?:we've|we\s+have|we)\s+decided|we're\s+deciding|"
-    r"let's\s+go\s+with|we'll\s+go\s+with|we're\s+going\s+(?:to\s+go\s+)?with|we\s+are\s+going\s+with|"
+    r"decision(?:\s+is)?\s*[:,-]|the\s+decision\s+is|(?:we've|we\s+have|we)\s+decided|we're\s+deciding|"
+    r"let's\s+(?:go|stick)\s+with|we'll\s+go\s+with|we\s+go\s+with|we're\s+going\s+(?:to\s+go\s+)?with|we\s+are\s+going\s+with|"
     r"let's\s+lock|locked\s+in|that's\s+(?:settled|decided|final|the\s+plan|the\s+call|the\s+rule)|settled\s+then|"
     r"from\s+now\s+on|going\s+forward,?\s+(?:every|all|no|any|we)|the\s+rule\s+(?:is|from\s+now\s+on)|"
     r"ok(?:ay)?,?\s+so\s+we(?:'re|\s+are)\s+(?:doing|going|not)|so\s+that's\s+(?:the\s+plan|a\s+yes|a\s+no|decided)|"
     r"we'll\s+move\s+forward\s+with|we're\s+moving\s+forward\s+with|i'm\s+approving|(?:i|we)\s+(?:approve|sign\s+off\s+on)|"
-    r"green\s*light|we're\s+(?:not\s+)?(?:doing|going\s+to\s+do)\s+(?:it|this|that)\b|"
-    r"(?:final|that's\s+my)\s+(?:answer|call)|we\s+(?:hold|keep|freeze|pause|park|kill|drop|cancel)\s+(?:the|it|this)|"
-    r"let's\s+(?:do\s+(?:it|that|this)|make\s+it|park|pause|freeze|kill|hold|keep|stick\s+with|split|cap|use|run|start)\b)",
+    r"green\s*light|we're\s+a\s+go|(?:it's|is)\s+a\s+go\b|(?:final|that's\s+my)\s+(?:answer|call)|"
+    r"we\s+(?:stay|stick)\s+(?:on|with)|we're\s+not\s+(?:cancelling|canceling|doing|going\s+ahead|renewing|buying|signing)|"
+    r"\bis\s+(?:out|off|paused|funded|approved|cancelled|canceled|postponed|on\s+hold)\s+(?:for|until|from|in|as|at)\b|"
+    r"goes\s+into\s+the\s+\w+\s+(?:roadmap|plan|budget)|moves\s+to\s+\S+\s+budget|"
+    r"^\W*(?:ok(?:ay)?|right|fine|good|great|then)[,.]?\s+so\s+(?:we|the|for|it|that)\b|"
+    r"let's\s+keep\s+(?:it|the\s+\w+|them|this)\s+(?:at|as|on)\b|\bwe\s+keep\s+(?:the|it|our|\w+\s+\w+\s+for)\b|"
+    r"(?:the|it|that)\s+(?:\w+\s+){0,3}(?:stays|stands)\b(?!\s+(?:out|up|to))|"
+    r"\b(?:no|nothing|don't|doesn't|won't|isn't|not)\b[^.?!]{0,80}?\b(?:until|unless|without)\b(?=[^.?!]{0,80}\b(?:sign|review|approv|clos|publish|done|through|pass)))",
+    _I,
+)
+_BACK_REFERENCE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|right|good|great|so|then)\W+)*(?:that's|that\s+is|it's)\s+(?:the\s+rule|decided|settled|final|the\s+plan|agreed)"
+    r"(?:\s+(?:then|now|from\s+now\s+on))?\W*$",
     _I,
 )
 _AGREE_REPLY = re.compile(
@@ -36,7 +46,9 @@ _NOT_DECIDED = re.compile(
     r"never\s+(?:agreed|decided)|last\s+(?:week|month|quarter|year|time)|back\s+in|previously|"
     r"think\s+about\s+it|revisit|table\s+(?:it|this)|take\s+it\s+offline|maybe|might|i'm\s+not\s+sure|"
     r"(?:can|could|should)\s+we\s+agree|did\s+we\s+(?:agree|decide)|who\s+decided|nobody\s+decided|"
-    r"no\s+one\s+decided|what\s+we\s+agreed|until\s+we|before\s+we\s+(?:agree|decide)|let's\s+(?:see|think|discuss|talk|take|not\s+decide))\b",
+    r"no\s+one\s+decided|what\s+we\s+(?:agreed|decided)|until\s+we\s+(?:agree|decide|know)|before\s+we\s+(?:agree|decide)|"
+    r"let's\s+(?:see|think|discuss|talk|take|not\s+decide)|at\s+leadership|decided\s+it\b|i\s+(?:think|guess|suppose)|"
+    r"would|could|wish|hope|problems?|both)\b|^\W*(?:if|unless)\b",
     _I,
 )
 
@@ -53,6 +65,16 @@ def _is_decision(s: Sentence) -> bool:
     return bool(_DECIDED.search(s.text)) and not s.is_question and not _NOT_DECIDED.search(s.text)
 
 
+def _previous_sentence(transcript: Transcript, ss: list[Sentence], n: int) -> Sentence | None:
+    if n > 0:
+        return ss[n - 1]
+    turn = ss[n].turn
+    if turn == 0:
+        return None
+    before = sentences(turn - 1, transcript.turns[turn - 1].text)
+    return before[-1] if before else None
+
+
 def find_decisions(transcript: Transcript) -> list[Decision]:
     """Decisions said outright ("we agreed...") or a proposal the next speaker agrees to."""
     found: list[Decision] = []
@@ -60,13 +82,30 @@ def find_decisions(transcript: Transcript) -> list[Decision]:
     turns = transcript.turns
     for i, turn in enumerate(turns):
         ss = sentences(i, turn.text)
-        for s in ss:
-            if (i, s.start) in seen or not _is_decision(s):
+        for n, s in enumerate(ss):
+            if (i, s.start) in seen:
+                continue
+            if _BACK_REFERENCE.search(s.text):
+                # "That's the rule." settles what was said just before it.
+                prev = _previous_sentence(transcript, ss, n)
+                if prev is None or (prev.turn, prev.start) in seen:
+                    continue
+                seen.update({(i, s.start), (prev.turn, prev.start)})
+                found.append(Decision(id="", description=_clean(prev.text), evidence=[
+                    Evidence(turn=prev.turn, speaker=turns[prev.turn].speaker, quote=prev.text),
+                    Evidence(turn=i, speaker=turn.speaker, quote=s.text),
+                ]))
+                continue
+            if not _is_decision(s):
                 continue
             seen.add((i, s.start))
-            found.append(
-                Decision(id="", description=_clean(s.text), evidence=[Evidence(turn=i, speaker=turn.speaker, quote=s.text)])
-            )
+            ev = Evidence(turn=i, speaker=turn.speaker, quote=s.text)
+            last = found[-1] if found else None
+            if last and n > 0 and last.evidence[-1].turn == i and last.evidence[-1].quote == ss[n - 1].text:
+                # One decision said over two sentences stays one decision.
+                last.evidence.append(ev)
+                continue
+            found.append(Decision(id="", description=_clean(s.text), evidence=[ev]))
         # A proposal answered by "Agreed." / "Deal." from someone else.
         if i + 1 < len(turns) and ss and turns[i + 1].speaker != turn.speaker:
             reply = sentences(i + 1, turns[i + 1].text)
@@ -86,4 +125,19 @@ def find_decisions(transcript: Transcript) -> list[Decision]:
                         ],
                     )
                 )
-    return found
+    return _dedupe(found)
+
+
+def _words(d: Decision) -> set[str]:
+    return set(re.findall(r"[a-z]{4,}", " ".join(e.quote for e in d.evidence).casefold()))
+
+
+def _dedupe(found: list[Decision]) -> list[Decision]:
+    """A recap that restates an earlier decision is the same decision."""
+    kept: list[Decision] = []
+    for d in found:
+        words = _words(d)
+        if any(min(len(words), len(_words(k))) >= 4 and len(words & _words(k)) / min(len(words), len(_words(k))) >= 0.7 for k in kept):
+            continue
+        kept.append(d)
+    return kept
