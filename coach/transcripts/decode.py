@@ -89,10 +89,10 @@ def decode(data: bytes, name: str | None = None) -> tuple[str, list[str]]:
                     f"{exc.start + len(bom)}); they were replaced with '\ufffd'"
                 )
             return _newlines(text), warnings
-    codec = _utf16_without_bom(data) if b"\x00" in data else None
-    if codec is not None:
-        warnings.append(f"{label} has no byte-order mark; read it as {codec.upper()}")
-        return _newlines(data.decode(codec, errors="replace")), warnings
+    guess = _utf16_without_bom(data) if b"\x00" in data else None
+    if guess is not None:
+        warnings.append(f"{label} has no byte-order mark; read it as {guess.upper()}")
+        return _newlines(data.decode(guess, errors="replace")), warnings
     if b"\x00" in data:
         raise binary_error(label, "it contains NUL bytes")
     controls = len(data.translate(None, _TEXT_BYTES))

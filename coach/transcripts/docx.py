@@ -74,7 +74,7 @@ def paragraphs(data: bytes, label: str = "the input") -> list[str]:
             f"{label}: {DOCUMENT} declares a DOCTYPE or entities, which coach refuses to expand; "
             "save the transcript again from Word or Teams"
         )
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     open_paragraphs: list[list[str]] = []
     lines: list[str] = []
     try:
@@ -91,8 +91,13 @@ def paragraphs(data: bytes, label: str = "the input") -> list[str]:
     return lines
 
 
-def _collect(parser: ET.XMLPullParser, stack: list[list[str]], lines: list[str]) -> None:
-    for event, elem in parser.read_events():
+def _collect(
+    parser: ET.XMLPullParser[ET.Element], stack: list[list[str]], lines: list[str]
+) -> None:
+    for item in parser.read_events():
+        event, elem = item[0], item[-1]
+        if not isinstance(elem, ET.Element):
+            continue  # namespace events, which were not asked for
         tag = elem.tag
         if event == "start":
             if tag == _P:

@@ -72,19 +72,20 @@ _HEDGE = re.compile(
     r"\b(?:maybe|might|perhaps|someday|some\s+day|one\s+day|at\s+some\s+point|eventually|in\s+theory|ideally|"
     r"hypothetically|in\s+an?\s+(?:ideal|perfect)\s+world|down\s+the\s+(?:road|line)|if\s+we\s+ever|would\s+be\s+nice|"
     r"could\s+(?:maybe|potentially|in\s+theory)|i'd\s+love\s+to|we'd\s+love\s+to|i\s+wonder|wouldn't\s+it|"
-    r"if\s+(?:there's|there\s+is)\s+(?:budget|money|time)|if\s+budget|in\s+the\s+long\s+run|who\s+knows)\b",
+    r"if\s+(?:there's|there\s+is)\s+(?:budget|money|time)|if\s+budget|in\s+the\s+long\s+run|who\s+knows|probably|"
+    r"i\s+guess)\b",
     _I,
 )
 _CONDITIONAL = re.compile(r"^\W*(?:(?:and|but|so|well|okay|ok|look),?\s+)?(?:if|unless|once|as\s+long\s+as|assuming)\b", _I)
 _CAPABILITY = re.compile(r"(?:i|we)\s+can\b|we'll\b|we\s+will\b|we're\s+going\s+to|we\s+are\s+going\s+to", _I)
-_PAST = re.compile(r"\b(?:last\s+(?:week|time|month|quarter|year|night)|yesterday|already|ago|earlier\s+today)\b", _I)
+_PAST = re.compile(r"\b(?:(?:should|could|would|might)\s+have|(?:should|could|would)'ve|last\s+(?:week|time|month|quarter|year|night)|yesterday|already|ago|earlier\s+today)\b", _I)
 # Verbs after "I'll"/"let me" that are talk about the meeting itself, not a task.
 _NOT_TASK = frozenset(
-    "be say admit tell give leave stop pass keep let see think guess start jump push play repeat echo "
+    "be say admit give leave stop pass keep see think guess start jump play repeat echo "
     "ask answer explain clarify add finish wrap hand defer turn note mention summarize summarise "
     "share show pull put drop bring go try just confess point remind argue disagree agree hear "
-    "believe bet assume suppose wonder need have mute unmute move check accept concede allow recap propose "
-    "park hold sound frame buy".split()
+    "believe bet assume suppose wonder need mute unmute move check accept concede allow recap propose "
+    "park hold sound frame buy know".split()
 )
 # ...unless what follows makes them a task ("share the deck with legal", "pull the churn list").
 _TASK_OBJECT = re.compile(
@@ -102,7 +103,8 @@ _WORK_VERBS = frozenset(
     "instrument brief train hire interview rewrite revise tighten refresh rerun redo align define propose "
     "pitch cost price negotiate renegotiate mock spin configure deploy migrate clean put move take start "
     "ask tell set-up analyse analyze investigate research plan draw outline spec cut turn give hold "
-    "reconcile benchmark recommend sketch pressure-test triage escalate talk."
+    "reconcile benchmark recommend sketch pressure-test triage escalate talk have re-run help push tell let "
+    "chase message update."
     .replace(".", "").split()
 )
 _SPEECH_ONLY = re.compile(
@@ -112,7 +114,9 @@ _SPEECH_ONLY = re.compile(
     r"offline|write\s+(?:that|it|this)\s+down|hold\s+you\s+to|own\s+that|the\s+blame|wrap[- ]up|"
     r"(?:shut|sum)\s+up|give\s+(?:you\s+)?(?:the\s+)?(?:\w+\s+)?(?:view|background|example|update|overview)|"
     r"take\s+any|put\s+my\s+hand\s+up|make\s+the\s+call|in\s+blood|tell\s+you\s+(?:that\s+)?for\s+free|"
-    r"got\s+to\s+(?:run|go|jump|drop)|walk\s+(?:us|you|everyone)\s+through|as\s+a\s+compliment)\b",
+    r"got\s+to\s+(?:run|go|jump|drop)|walk\s+(?:us|you|everyone)\s+through|as\s+a\s+compliment|tell\s+you\b|"
+    r"let\s+(?:\w+\s+)?(?:answer|speak|jump|finish|go\s+first|take\s+(?:it|this|that))|push\s+back|"
+    r"add\s+(?:one|a\s+(?:thing|point|note)|something|to\s+that)|tell\s+(?:my|our|the)\s+side|let\s+(?:everyone|you\s+all|you)\s+go)\b",
     _I,
 )
 _LEAD = re.compile(
@@ -257,7 +261,10 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         if ok is None:
             return None
         accepter = transcript.turns[clause.turn + 1].speaker
-        return _Found(accepter, clause, speaker, [(ok, accepter)], [clause, ok], 0.8)
+        reply = sentences(clause.turn + 1, transcript.turns[clause.turn + 1].text)[1:3]
+        # "Sure. I'll have it to you by Friday." is the same item, with its date.
+        same = [r for r in reply if not re.search(r"\b(?:also|another|separately|and\s+then)\b", r.text, _I)]
+        return _Found(accepter, clause, speaker, [(ok, accepter), *[(r, "") for r in same]], [clause, ok, *same], 0.8)
     # "I'll send the pack tomorrow" / "let me check with legal" / "we'll turn it around by Friday"
     strong = _STRONG.search(text)
     if strong and text[: strong.start()].count("'") % 2 == 1 and re.search(r"(?:^|\s)'", text[: strong.start()]):
@@ -268,6 +275,9 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         needs_date = bool(_CAPABILITY.match(strong.group(0)))
         if needs_date and find_due(text, None) is None:
             return None
+        rest = text[strong.end():]
+        if strong.group(0).casefold().startswith("let") and len(re.findall(r"\w+", rest)) < 2:
+            return None  # "Let me share." / "Let me check something." act in the meeting itself
         if _verb_ok(text[strong.start():], strong.group(1), weak):
             subject = strong.group(0).split()[0].casefold()
             owner = speaker
@@ -361,7 +371,7 @@ def _to_items(found: list[_Found], transcript: Transcript, meeting_date: dt.date
         evidence += [
             Evidence(turn=s.turn, speaker=who, quote=s.text)
             for s, who in f.extra
-            if (s.turn, s.start) != (f.sentence.turn, f.sentence.start)
+            if who and (s.turn, s.start) != (f.sentence.turn, f.sentence.start)
         ]
         items.append(
             ActionItem(
