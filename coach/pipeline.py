@@ -98,7 +98,8 @@ def suggest_governance(flags: list[Flag]) -> list[Governance]:
                     addresses=[f.id for f in cat_flags],
                     owner_role=practice.owner_role,
                     framework=info.framework,
-                    priority=worst if order[worst] < order[practice.priority] else practice.priority,
+                    # Urgency follows the gap it closes, not the practice in the abstract.
+                    priority=worst,
                 )
             )
     suggestions.sort(key=lambda g: order[g.priority])

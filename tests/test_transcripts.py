@@ -46,7 +46,7 @@ CASES = [
         None,
         {},
     ),
-    ("otter.txt", "otter", [DANA, MARCUS, PRIYA, MARCUS, TOM], 2.0, None, None, {}),
+    ("otter.txt", "otter", [DANA, MARCUS, PRIYA, MARCUS, TOM], 2.0, "Q3 Leadership Sync", None, {}),
     ("zoom_transcript.txt", "zoom", [DANA, MARCUS, TOM], 0.0, None, None, {}),
     ("teams.vtt", "vtt", [DANA, PRIYA, MARCUS], 3.12, None, None, {PRIYA: "CIO", MARCUS: "CMO"}),
     ("zoom.vtt", "vtt", [DANA, MARCUS, TOM, MARCUS], 1.35, None, None, {}),
@@ -149,6 +149,14 @@ def test_fixture_texts_are_joined_and_clean() -> None:
 
     broadcast = load_transcript(FIXTURES / "broadcast.vtt")
     assert broadcast.turns[0].text == "GOOD EVENING AND WELCOME TO THE QUARTERLY TOWN HALL."
+
+
+def test_otter_header_date_only_when_it_has_a_year() -> None:
+    body = "\n\nDana Whitfield  0:02\nMorning.\n\nRaj Patel  0:05\nHi.\n"
+    dated = parse_text("Offsite\nThu, Sep 12, 2024 10:02AM • 42:18" + body)
+    assert (dated.title, dated.date) == ("Offsite", dt.date(2024, 9, 12))
+    undated = parse_text("Offsite\nThu, 9/12 10:02AM • 42:18" + body)
+    assert (undated.title, undated.date) == ("Offsite", None)
 
 
 def test_source_kinds_agree() -> None:

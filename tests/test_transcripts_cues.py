@@ -154,3 +154,9 @@ def test_broken_timings_name_the_line(text: str, line: int) -> None:
 def test_vtt_without_cues_has_no_turns() -> None:
     with pytest.raises(InputError, match="no speaker turns"):
         parse_text("WEBVTT\n\nNOTE nothing here\n")
+
+
+def test_arrows_in_text_are_text() -> None:
+    srt = "1\n00:00:01,000 --> 00:00:02,000\nDana: costs --> up\n"
+    assert pairs(srt) == [("Dana", "costs --> up")]
+    assert pairs("Dana: costs --> up\nRaj: fine") == [("Dana", "costs --> up"), ("Raj", "fine")]

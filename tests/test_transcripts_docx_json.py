@@ -130,11 +130,12 @@ def test_doctype_and_entities_are_refused(raw: str) -> None:
         load_transcript(make_docx("", raw=raw))
 
 
-def test_utf16_doctype_is_refused_too() -> None:
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_doctype_is_refused_too(codec: str) -> None:
     raw = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", raw.encode("utf-16"))
+        archive.writestr("word/document.xml", raw.encode(codec))
     with pytest.raises(InputError, match="DOCTYPE"):
         load_transcript(buffer.getvalue())
 

@@ -35,6 +35,13 @@ def _show(line: str) -> str:
     return repr(line if len(line) <= 60 else line[:57] + "...")
 
 
+def _broken(where: str, what: str, line: str) -> InputError:
+    return InputError(
+        f"{where}: broken {what} cue timing {_show(line)}; "
+        "expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm' — fix that line or re-export the file"
+    )
+
+
 def read_timing(line: str, where: str, what: str) -> tuple[float, float]:
     """(start, end) of a `start --> end [settings]` line; InputError naming `where` if broken."""
     left, _, right = line.partition(ARROW)
@@ -42,10 +49,7 @@ def read_timing(line: str, where: str, what: str) -> tuple[float, float]:
     start = parse_timestamp(left.strip())
     end = parse_timestamp(parts[0]) if parts else None
     if start is None or end is None:
-        raise InputError(
-            f"{where}: broken {what} cue timing {_show(line)}; "
-            "expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm' — fix that line or re-export the file"
-        )
+        raise _broken(where, what, line)
     if end < start:
         raise InputError(
             f"{where}: {what} cue ends before it starts ({_show(line)}); fix or remove that cue"
@@ -90,7 +94,7 @@ def scan_cues(lines: list[str], *, vtt: bool, unit: str = "line", what: str = "S
         if not line:
             block_start, skipping, after_index = True, False, False
             continue
-        if ARROW in line:
+        if ARROW in line and "0" <= line[0] <= "9":
             start, end = read_timing(line, f"{unit} {idx + 1}", what)
             if (
                 cues
@@ -104,10 +108,7 @@ def scan_cues(lines: list[str], *, vtt: bool, unit: str = "line", what: str = "S
         if skipping:
             continue
         if (block_start or after_index) and looks_like_timing(line):
-            raise InputError(
-                f"{unit} {idx + 1}: broken {what} cue timing {_show(line)}; "
-                "expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm' — fix that line or re-export the file"
-            )
+            raise _broken(f"{unit} {idx + 1}", what, line)
         if block_start and vtt and line.startswith(_VTT_BLOCKS):
             word = line.split(None, 1)[0]
             if word in _VTT_BLOCKS:

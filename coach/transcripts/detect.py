@@ -12,7 +12,6 @@ import re
 from coach.transcripts.blocks import otter_header, zoom_header
 from coach.transcripts.cues import ARROW, looks_like_timing
 from coach.transcripts.plain import read_line
-from coach.transcripts.timecodes import parse_timestamp
 
 ZIP_MAGIC = b"PK\x03\x04"
 _SAMPLE_LINES = 400
@@ -49,11 +48,10 @@ def sniff(text: str, name: str | None = None) -> str:
         seen += 1
         if seen > _SAMPLE_LINES:
             break
-        if ARROW in line:
-            if parse_timestamp(line.partition(ARROW)[0].strip()) is not None:
-                votes["cue"] += 1
+        if ARROW in line and "0" <= line[0] <= "9":
+            votes["cue"] += 1  # a broken one too: the cue reader will say which line
         elif looks_like_timing(line):
-            votes["cue"] += 1  # a mangled arrow: the cue reader will say which line
+            votes["cue"] += 1  # a mangled arrow: the cue reader reports it
         elif zoom_header(line) is not None:
             votes["zoom"] += 1
         elif otter_header(line) is not None:

@@ -191,7 +191,7 @@ def read_preamble(lines: list[str], *, free: bool) -> tuple[str | None, dt.date 
                 date = date or stated_date
             continue
         if free:
-            day = parse_date(line)
+            day = parse_date(line.split("•")[0])  # Otter: `Thu, 3/14 9:02AM • 48:12`
             if day is not None:
                 date = date or day
                 continue

@@ -162,7 +162,9 @@ def describe(text: str, due: DueDate | None) -> str:
     body = text
     if due is not None:
         body = body.replace(due.text, " ")
-    body = _LEAD.sub("", body.strip(), count=1)
+    body = re.sub(r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=[a-z])", "", body.strip())  # "Marcus, can you..."
+    body = re.sub(r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=(?:can|could|would|will|please)\b)", "", body, flags=_I)
+    body = _LEAD.sub("", body, count=1)
     body = re.sub(r"^(?:to\s+)", "", body.strip())
     body = re.sub(r"\s+", " ", body).strip(" ,.;:!?-")
     body = re.sub(r"\s+(?:ok(?:ay)?|right|alright)$", "", body, flags=_I)

@@ -54,7 +54,8 @@ _NOT_DECIDED = re.compile(
 
 
 def _clean(text: str) -> str:
-    body = re.sub(r"^\W*(?:(?:so|ok(?:ay)?|right|alright|good|great|yes|yeah|fine|then|and|agreed)\W+)*", "", text)
+    body = re.sub(r"^\W*(?:(?:so|ok(?:ay)?|right|alright|good|great|yes|yeah|fine|then|and|agreed)\W+)*", "", text, flags=_I)
+    body = re.sub(r"^(?:let's\s+agree|we(?:'ve|\s+have)?\s+(?:all\s+)?(?:agreed|decided)|the\s+decision\s+is|decision)\W*(?:that\s+)?", "", body, flags=_I)
     body = body.strip(" .!?,;:")
     if len(body) > 160:
         body = body[:157].rsplit(" ", 1)[0] + "..."

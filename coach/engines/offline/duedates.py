@@ -75,6 +75,15 @@ _NUMBER_WORDS = {
     "sixty": 60,
     "ninety": 90,
 }
+_ORDINAL_DAYS = {
+    w: i + 1
+    for i, w in enumerate(
+        """
+        first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+        thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
+        """.split()  # noqa: SIM905
+    )
+} | {"twenty": 20, "thirty": 30, "thirtieth": 30}
 _ORDINAL_WORDS = {
     "first": 1,
     "1st": 1,
@@ -131,6 +140,13 @@ _YEAR_SUFFIX = (
 )
 _ORD = r"(?:st|nd|rd|th)"
 _DAYNUM = r"(?P<day>[12]\d|3[01]|0?[1-9])"
+# Spoken ordinals, as speech-to-text writes them: "October ninth", "the twenty-first".
+_DAYWORD = (
+    r"(?P<dayword>twenty[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|thirty[-\s]?first|thirtieth|twentieth|tenth|eleventh|twelfth|thirteenth|fourteenth"
+    r"|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|first|second|third|fourth|fifth"
+    r"|sixth|seventh|eighth|ninth)\b"
+)
 
 # --------------------------------------------------------------------------------------------
 # The alternatives, most specific first (at one position the first that matches wins).
@@ -142,31 +158,24 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         r"(?<![\w/.-])(?P<year>20\d\d)(?P<sep>[-/])(?P<month>1[0-2]|0?[1-9])(?P=sep)"
         r"(?P<day>[12]\d|3[01]|0?[1-9])(?![\w/-]|[.:]\d)",
     ),
-    # March 20, March 20th, Mar 20, March 20, 2026, Friday, March 20, March the 20th
+    # March 20, March 20th, Mar 20, March 20, 2026, Friday, March 20, October ninth
     (
         "month_day",
+        r"(?:" + _WD + r",?\s+(?:the\s+)?)?(?P<mname>" + _MONTH_ANY + r")\b\.?\s+(?:the\s+)?"
         r"(?:"
-        + _WD
-        + r",?\s+(?:the\s+)?)?(?P<mname>"
-        + _MONTH_ANY
-        + r")\b\.?\s+(?:the\s+)?"
         + _DAYNUM
         + _ORD
-        + r"?(?![\w%]|[.,:]\d|\s*percent)"
+        + r"?(?![\w%]|[.,:]\d|\s*percent)|"
+        + _DAYWORD
+        + r")"
         + _YEAR_SUFFIX,
     ),
-    # 20 March, 20th March, the 20th of March, Friday 20 March
+    # 20 March, 20th March, the 20th of March, Friday 20 March, the twenty-ninth of May
     (
         "day_month",
-        r"(?:"
-        + _WD
-        + r",?\s+)?(?:the\s+)?(?<![\w.,/])"
-        + _DAYNUM
-        + _ORD
-        + r"?\s+(?:of\s+)?(?P<mname>"
-        + _MONTH_ANY
-        + r")\b\.?"
-        + _YEAR_SUFFIX,
+        r"(?:" + _WD + r",?\s+)?(?:the\s+)?"
+        r"(?:(?<![\w.,/])" + _DAYNUM + _ORD + r"?\s+(?:of\s+)?|" + _DAYWORD + r"\s+of\s+)"
+        r"(?P<mname>" + _MONTH_ANY + r")\b\.?" + _YEAR_SUFFIX,
     ),
     # 3/20, 3/20/2026, 3/20/26 (US month/day)
     (
@@ -196,10 +205,11 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         + r"|(?P<hnext>next)\s+year|"
         + r"(?P<hyear>20\d\d)(?!\d)))",
     ),
-    # the 20th, on the 1st, Friday the 20th, the 20th of next month
+    # the 20th, on the 1st, Friday the 20th, the 20th of next month, on the eighteenth
     (
         "nth",
-        r"(?:" + _WD + r",?\s+(?:the\s+)?|the\s+)(?<![\w.,/])" + _DAYNUM + _ORD + r"\b"
+        r"(?:(?P<nwd>" + _WD + r"),?\s+(?:the\s+)?|the\s+)"
+        r"(?:(?<![\w.,/])" + _DAYNUM + _ORD + r"\b"
         r"(?:\s+of\s+(?P<mrel>this|next)\s+month\b"
         r"|(?!\s+of\b|\s+(?:time|times|place|floor|item|items|draft|round|version|iteration|"
         r"edition|anniversary|percentile|grade|century|quarter|week|day|slide|page|row|column|"
@@ -208,14 +218,21 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         r"issue|ticket|bug|story|question|thing|reason|priority|paragraph|section|chapter|bullet|"
         r"tier|largest|biggest|most|least|best|worst|highest|lowest|percent|spot|position|"
         r"candidate|vendor|team|deal|account|client|user|company|generation|cohort|wave|batch|"
-        r"largest|edition|amendment|grader|graders|inning|lap|hole|game|match|season|episode)\b))",
+        r"amendment|grader|graders|inning|lap|hole|game|match|season|episode)\b))"
+        # a spoken ordinal is a day only where nothing noun-like follows ("the second pass")
+        r"|" + _DAYWORD + r"(?:\s+of\s+(?P<mrel2>this|next)\s+month\b"
+        r"|(?=\s*(?:[.!?,;:)]|$)|\s+(?:and|or|but|so|then|at|if|when|because|as|to|for|with"
+        r"|please|latest|we|i|you|they|he|she|it|that|which|is|works|would|will|should|could"
+        r"|ok|okay|right|yeah|instead|too|morning|afternoon|evening|eod|cob|in|on)\b)))",
     ),
     # today / tomorrow / weekdays, with "end of day", "first thing", "morning", "at 3pm" around
     (
         "day",
         r"(?:(?:" + _EOD + r"|first\s+thing)(?:,\s*|\s+)(?:on\s+)?|" + _END_OF + r")?"
         r"(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening)"
-        r"|later\s+(?:today|tonight))"
+        r"|later\s+(?:today|tonight)"
+        r"|(?:right\s+|straight\s+|just\s+)?after\s+(?:this|the|our)\s+(?:call|meeting|session)\b"
+        r"|(?:right\s+|straight\s+|just\s+)?after\s+this(?=\s*(?:[.!?,;:]|$)))"
         r"|(?P<dayafter>the\s+day\s+after\s+tomorrow)"
         r"|(?P<tomorrow>tomorrow)"
         r"|next\s+week,?\s+(?:on\s+)?(?P<wd_nw1>" + _WD + r")"
@@ -248,7 +265,9 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         r"|" + _END_OF + r"|late\s+|in\s+|by\s+|before\s+|until\s+|till\s+)"
         r"(?P<mname>"
         + _MONTH_FULL
-        + r")\b(?!\.?\s+(?:the\s+)?\d{1,2}(?!\d))"
+        + r")\b(?!\.?\s+(?:the\s+)?(?:\d{1,2}(?!\d)|"
+        + _DAYWORD.replace("?P<dayword>", "?:")
+        + r"))"
         + _YEAR_SUFFIX
         + r")",
     ),
@@ -278,6 +297,8 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         r"(?:(?:'s|')?\s+time\b)?(?:\s+from\s+(?:now|today))?"
         r"|(?:in|within|over)\s+the\s+next\s+(?P<unit1>day|week|fortnight|month)\b"
         r"|(?P<num2>" + _NUM + r")\s+(?P<unit2>" + _UNIT + r")\s+from\s+(?:now|today)\b"
+        r"|give\s+(?:me|us)\s+(?:another\s+|about\s+|maybe\s+)?"
+        r"(?P<num3>" + _NUM + r")\s+(?P<unit3>" + _UNIT + r")"
         r"|(?:(?:in|within)\s+)?(?P<fortnight>a\s+fortnight)\b"
         r"(?:\s+from\s+(?:now|today)\b)?)(?![\w-])",
     ),
@@ -333,7 +354,9 @@ _FIRST_WORDS = frozenset(
     one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty sixty
     ninety monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
     thurs fri january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2
+    december jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2 after right
+    straight just give fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
+    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth
     """.split()  # noqa: SIM905
 )
 _TRIGGER_WORDS = frozenset(
@@ -342,7 +365,9 @@ _TRIGGER_WORDS = frozenset(
     saturday sunday mon tue tues wed thu thur thurs fri day days week weeks weekend workweek
     fortnight fortnights month months quarter quarters year years hour hours business play q
     eod cob eob eow eom eoq eoy january february march april may june july august september
-    october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    october november december jan feb mar apr jun jul aug sep sept oct nov dec after first
+    second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
+    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth
     """.split()  # noqa: SIM905
 )
 _WORD = re.compile(r"\w+")
@@ -467,9 +492,19 @@ def _explicit(month: int, day: int, year: int | None, d: dt.date | None) -> dt.d
     return _month_day_on_or_after(d, month, day)
 
 
+def _day_of(g: dict[str, str]) -> int:
+    """The day number: "20", "20th" or a spoken ordinal ("twenty-first")."""
+    if g.get("day"):
+        return int(g["day"])
+    words = re.split(r"[-\s]+", g["dayword"].lower())
+    if len(words) == 1 and words[0][:6] in ("twenty", "thirty") and words[0][6:]:
+        words = [words[0][:6], words[0][6:]]  # "twentyfirst"
+    return sum(_ORDINAL_DAYS.get(w, 0) for w in words)
+
+
 def _r_month_day(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     month = _MONTHS[g["mname"][:3].lower()]
-    return _explicit(month, int(g["day"]), _year_of(g, d), d)
+    return _explicit(month, _day_of(g), _year_of(g, d), d)
 
 
 def _r_slash(g: dict[str, str], d: dt.date | None) -> dt.date | None:
@@ -519,10 +554,12 @@ def _r_half(g: dict[str, str], d: dt.date | None) -> dt.date | None:
 
 
 def _r_nth(g: dict[str, str], d: dt.date | None) -> dt.date | None:
-    day = int(g["day"])
+    if g.get("dayword") and not (g.get("lead") or g.get("nwd") or g.get("mrel2")):
+        raise _Drop  # "the second" alone is an ordinal; "on the second" is a day
+    day = _day_of(g)
     if d is None:
         return None
-    rel = (g.get("mrel") or "").lower()
+    rel = (g.get("mrel") or g.get("mrel2") or "").lower()
     first = dt.date(d.year, d.month, 1)
     if rel:
         first = _plus(first, months=1 if rel == "next" else 0)
@@ -625,8 +662,8 @@ def _r_dur(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     elif g.get("unit1"):
         n, unit = 1, g["unit1"].lower()
     else:
-        n = _count(g.get("num") or g["num2"])
-        unit = " ".join((g.get("unit") or g["unit2"]).lower().split())
+        n = _count(g.get("num") or g.get("num2") or g["num3"])
+        unit = " ".join((g.get("unit") or g.get("unit2") or g["unit3"]).lower().split())
     if d is None:
         return None
     if unit.endswith("s"):

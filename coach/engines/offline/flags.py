@@ -24,7 +24,9 @@ _SIDE: dict[Role, str] = {
 _PUSHBACK = re.compile(
     r"\b(?:but|however|hold\s+on|wait|honestly|frankly|the\s+problem\s+is|that's\s+not|no,|sorry,?\s+but|"
     r"i\s+disagree|with\s+respect|again|every\s+time|keeps?\s+happening|frustrat\w*|not\s+acceptable|"
-    r"can't|cannot|won't|nobody|no\s+one|never|why\s+(?:did|didn't|wasn't|weren't|are|is)|first\s+i'm\s+hearing)\b",
+    r"can't|cannot|won't|nobody|no\s+one|never|why\s+(?:did|didn't|wasn't|weren't|are|is)|first\s+i'm\s+hearing)\b|"
+    # "You report registrations, we report incidents": two sides set against each other.
+    r"\byou\s+(?:\w+\s+){0,3}\w+,\s+(?:and\s+|but\s+)?we\s+\w+",
     re.IGNORECASE,
 )
 # How much one signal counts: said by the side the list describes, by the other side, or by anyone.
