@@ -48,17 +48,21 @@ def main() -> None:
             engine.run(transcript, meeting)
             times.append(time.perf_counter() - t0)
         n = sum(len(t.text.split()) for t in transcript.turns)
-        print(f"offline engine, {n:,} words, {len(transcript.turns)} turns: "
-              f"median {statistics.median(times) * 1000:.1f} ms, best {min(times) * 1000:.1f} ms "
-              f"over {args.repeat} runs")
+        print(
+            f"offline engine, {n:,} words, {len(transcript.turns)} turns: "
+            f"median {statistics.median(times) * 1000:.1f} ms, best {min(times) * 1000:.1f} ms "
+            f"over {args.repeat} runs"
+        )
     timings = []
     for m in load_dataset(DATASET):
         t0 = time.perf_counter()
         load_transcript(m.transcript_path)
         timings.append((time.perf_counter() - t0, m.transcript_path.name))
     slowest = max(timings)
-    print(f"parsing: {len(timings)} dataset files, total {sum(t for t, _ in timings) * 1000:.1f} ms, "
-          f"slowest {slowest[1]} {slowest[0] * 1000:.1f} ms")
+    print(
+        f"parsing: {len(timings)} dataset files, total {sum(t for t, _ in timings) * 1000:.1f} ms, "
+        f"slowest {slowest[1]} {slowest[0] * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from coach import __version__
-from coach.errors import CoachError
+from coach.errors import CoachError, InputError
 from coach.io import check_writable, read_source, write_atomic
 from coach.render import FORMATS, render
 from coach.sanitize import for_terminal
@@ -44,7 +44,10 @@ def clean_errors(func: F) -> F:
         except Exception as exc:
             if os.environ.get("COACH_DEBUG"):
                 raise
-            fail(f"internal error ({type(exc).__name__}: {exc}); rerun with COACH_DEBUG=1 and report it", 70)
+            fail(
+                f"internal error ({type(exc).__name__}: {exc}); rerun with COACH_DEBUG=1 and report it",
+                70,
+            )
 
     return wrapper  # type: ignore[return-value]
 
@@ -65,25 +68,69 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--provider", envvar="COACH_PROVIDER", default="offline", show_default=True,
-              type=click.Choice(["offline", "openai", "replay"]), help="Engine that reads the meeting.")
+@click.option(
+    "--provider",
+    envvar="COACH_PROVIDER",
+    default="offline",
+    show_default=True,
+    type=click.Choice(["offline", "openai", "replay"]),
+    help="Engine that reads the meeting.",
+)
 @click.option("--model", envvar="COACH_MODEL", default=None, help="Model name for LLM providers.")
-@click.option("--base-url", envvar="OPENAI_BASE_URL", default=None, help="OpenAI-compatible server URL.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
-              help="Write here (a folder when several transcripts are given).")
+@click.option(
+    "--base-url", envvar="OPENAI_BASE_URL", default=None, help="OpenAI-compatible server URL."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write here (a folder when several transcripts are given).",
+)
 @click.option("--roles", default=None, help='Speaker roles, e.g. "Dana=CMO,Raj=CIO".')
-@click.option("--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD (resolves 'by Friday').")
-@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds per LLM request.")
+@click.option(
+    "--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD (resolves 'by Friday')."
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=1), default=None, help="Seconds per LLM request."
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the LLM response cache.")
-@click.option("--record", type=click.Path(path_type=Path), default=None, help="Save LLM exchanges here.")
-@click.option("--cassettes", type=click.Path(path_type=Path), default=None, help="Recorded exchanges for --provider replay.")
+@click.option(
+    "--record", type=click.Path(path_type=Path), default=None, help="Save LLM exchanges here."
+)
+@click.option(
+    "--cassettes",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Recorded exchanges for --provider replay.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the token and cost estimate; call nothing.")
-@click.option("--redact/--no-redact", default=False, help="Mask emails, phone numbers and card numbers before analysis.")
+@click.option(
+    "--redact/--no-redact",
+    default=False,
+    help="Mask emails, phone numbers and card numbers before analysis.",
+)
 @clean_errors
-def analyze(paths: tuple[str, ...], provider: str, model: str | None, base_url: str | None, fmt: str,
-            out: Path | None, roles: str | None, meeting_date: str | None, timeout: float | None,
-            no_cache: bool, record: Path | None, cassettes: Path | None, dry_run: bool, redact: bool) -> None:
+def analyze(
+    paths: tuple[str, ...],
+    provider: str,
+    model: str | None,
+    base_url: str | None,
+    fmt: str,
+    out: Path | None,
+    roles: str | None,
+    meeting_date: str | None,
+    timeout: float | None,
+    no_cache: bool,
+    record: Path | None,
+    cassettes: Path | None,
+    dry_run: bool,
+    redact: bool,
+) -> None:
     """Analyse a transcript (a file, several files, or - / nothing for standard input)."""
     from coach.dates import parse_meeting_date
     from coach.pipeline import analyze as run
@@ -96,16 +143,28 @@ def analyze(paths: tuple[str, ...], provider: str, model: str | None, base_url: 
     many = len(sources) > 1
     if out is not None and many:
         if not out.is_dir():
-            raise_input(f"-o {out} must be an existing folder when several transcripts are given")
+            raise InputError(
+                f"-o {out} must be an existing folder when several transcripts are given"
+            )
     elif out is not None:
         check_writable(out)
-    options = dict(base_url=base_url, timeout=timeout, cache=not no_cache, record=record,
-                   cassettes=cassettes, dry_run=dry_run, redact=redact)
     for source in sources:
         data, name = read_source(source)
         transcript, warnings = load_transcript_with_warnings(data, name=name)
-        report = run(transcript, provider=provider, model=model, roles=parsed_roles,
-                     date=parsed_date, **options)
+        report = run(
+            transcript,
+            provider=provider,
+            model=model,
+            roles=parsed_roles,
+            date=parsed_date,
+            base_url=base_url,
+            timeout=timeout,
+            cache=not no_cache,
+            record=record,
+            cassettes=cassettes,
+            dry_run=dry_run,
+            redact=redact,
+        )
         report.warnings[:0] = warnings
         text = render(report, fmt)
         if many and out is not None:
@@ -114,16 +173,11 @@ def analyze(paths: tuple[str, ...], provider: str, model: str | None, base_url: 
             emit(text, out)
 
 
-def raise_input(message: str) -> None:
-    """Raise an InputError (a helper for option checks that read like sentences)."""
-    from coach.errors import InputError
-
-    raise InputError(message)
-
-
 @main.command()
 @click.argument("path", required=False)
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True
+)
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None)
 @clean_errors
 def parse(path: str | None, fmt: str, out: Path | None) -> None:
@@ -152,28 +206,78 @@ def _clock(seconds: float) -> str:
 
 
 @main.command(name="eval")
-@click.option("--provider", envvar="COACH_PROVIDER", default="offline", show_default=True,
-              type=click.Choice(["offline", "openai", "replay"]))
+@click.option(
+    "--provider",
+    envvar="COACH_PROVIDER",
+    default="offline",
+    show_default=True,
+    type=click.Choice(["offline", "openai", "replay"]),
+)
 @click.option("--model", envvar="COACH_MODEL", default=None)
 @click.option("--base-url", envvar="OPENAI_BASE_URL", default=None)
-@click.option("--dataset", type=click.Path(path_type=Path), default=Path("evals/datasets/core"), show_default=True)
-@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, help="Write the JSON report here.")
-@click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), default=None, help="Write a Markdown summary here.")
-@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), default=None,
-              help="Compare with this baseline [default: evals/baselines/<provider>.json when it exists].")
-@click.option("--update-baseline", is_flag=True, help="Write this run's figures as the new baseline.")
-@click.option("--save-reports", type=click.Path(path_type=Path), default=None, help="Save each meeting's report here.")
-@click.option("--predictions", type=click.Path(path_type=Path), default=None,
-              help="Score reports saved earlier with --save-reports instead of running an engine.")
+@click.option(
+    "--dataset",
+    type=click.Path(path_type=Path),
+    default=Path("evals/datasets/core"),
+    show_default=True,
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the JSON report here.",
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write a Markdown summary here.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Compare with this baseline [default: evals/baselines/<provider>.json when it exists].",
+)
+@click.option(
+    "--update-baseline", is_flag=True, help="Write this run's figures as the new baseline."
+)
+@click.option(
+    "--save-reports",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Save each meeting's report here.",
+)
+@click.option(
+    "--predictions",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Score reports saved earlier with --save-reports instead of running an engine.",
+)
 @click.option("--cassettes", type=click.Path(path_type=Path), default=None)
 @click.option("--record", type=click.Path(path_type=Path), default=None)
 @click.option("--timeout", type=click.FloatRange(min=1), default=None)
 @click.option("--no-cache", is_flag=True)
 @clean_errors
-def eval_command(provider: str, model: str | None, base_url: str | None, dataset: Path,
-                 report_path: Path | None, markdown_path: Path | None, baseline_path: Path | None,
-                 update_baseline: bool, save_reports: Path | None, predictions: Path | None,
-                 cassettes: Path | None, record: Path | None, timeout: float | None, no_cache: bool) -> None:
+def eval_command(
+    provider: str,
+    model: str | None,
+    base_url: str | None,
+    dataset: Path,
+    report_path: Path | None,
+    markdown_path: Path | None,
+    baseline_path: Path | None,
+    update_baseline: bool,
+    save_reports: Path | None,
+    predictions: Path | None,
+    cassettes: Path | None,
+    record: Path | None,
+    timeout: float | None,
+    no_cache: bool,
+) -> None:
     """Run the eval suite, compare with the baseline, exit 1 on a regression."""
     from rich.console import Console
     from rich.progress import Progress
@@ -192,15 +296,27 @@ def eval_command(provider: str, model: str | None, base_url: str | None, dataset
     if predictions is not None:
         analyze_one = runner.saved_reports_analyzer(predictions)
     else:
-        analyze_one = runner.engine_analyzer(provider, model, base_url=base_url, timeout=timeout,
-                                             cache=not no_cache, record=record, cassettes=cassettes)
+        analyze_one = runner.engine_analyzer(
+            provider,
+            model=model,
+            base_url=base_url,
+            timeout=timeout,
+            cache=not no_cache,
+            record=record,
+            cassettes=cassettes,
+        )
     meetings = len(list(dataset.glob("*.gold.json"))) if dataset.is_dir() else 0
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("evaluating", total=meetings)
-        result = runner.run_eval(dataset, analyze_one, provider=provider, model=model,
-                                 progress=lambda name: bar.update(task, advance=1, description=name),
-                                 save_reports=save_reports)
+        result = runner.run_eval(
+            dataset,
+            analyze_one,
+            provider=provider,
+            model=model,
+            progress=lambda name: bar.update(task, advance=1, description=name),
+            save_reports=save_reports,
+        )
     if baseline is not None:
         result.baseline = baseline.metrics
         result.regressions = runner.compare(result, baseline)
@@ -211,7 +327,9 @@ def eval_command(provider: str, model: str | None, base_url: str | None, dataset
         write_atomic(markdown_path, summary)
     click.echo(summary, nl=False)
     if update_baseline:
-        write_atomic(baseline_path, runner.new_baseline(result, baseline).model_dump_json(indent=2) + "\n")
+        write_atomic(
+            baseline_path, runner.new_baseline(result, baseline).model_dump_json(indent=2) + "\n"
+        )
         click.echo(f"baseline written to {baseline_path}", err=True)
         return
     if result.regressions:
@@ -228,7 +346,9 @@ def schema() -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @clean_errors
 def frameworks(fmt: str) -> None:
     """Show the frameworks: categories, the conversation to have, signals and governance practices."""

@@ -71,7 +71,9 @@ class Frameworks(_Data):
     def _complete(self) -> Frameworks:
         ids = [c.id for c in self.categories]
         if sorted(ids) != sorted(CATEGORIES):
-            raise ValueError(f"frameworks.toml must define each of the nine categories once, got {ids}")
+            raise ValueError(
+                f"frameworks.toml must define each of the nine categories once, got {ids}"
+            )
         known = {a.id for a in self.articles}
         for c in self.categories:
             if c.article not in known:

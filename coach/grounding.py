@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from pydantic import BaseModel
+from coach.models import ActionItem, Decision, Evidence, Flag, Transcript
 
-from coach.models import Evidence, Transcript
-
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-"})
+_FOLD = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-"}
+)
 _TRIM = " \t\n\"'.,;:!?…-"
 
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T", Flag, ActionItem, Decision)
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -71,17 +71,21 @@ def ground_evidence(
     return kept, dropped
 
 
-def ground_items(items: Sequence[T], transcript: Transcript, kind: str) -> tuple[list[T], list[str]]:
+def ground_items(
+    items: Sequence[T], transcript: Transcript, kind: str
+) -> tuple[list[T], list[str]]:
     """Ground each item's evidence; an item left with no verbatim quote is dropped with a warning."""
     kept: list[T] = []
     warnings: list[str] = []
     for item in items:
-        evidence, dropped = ground_evidence(getattr(item, "evidence"), transcript)
-        label = getattr(item, "title", None) or getattr(item, "description", "")
+        evidence, dropped = ground_evidence(item.evidence, transcript)
+        label = item.title if isinstance(item, Flag) else item.description
         if not evidence:
             warnings.append(f"dropped {kind} {label!r}: none of its quotes is in the transcript")
             continue
         if dropped:
-            warnings.append(f"{kind} {label!r}: {dropped} quote(s) not in the transcript were removed")
+            warnings.append(
+                f"{kind} {label!r}: {dropped} quote(s) not in the transcript were removed"
+            )
         kept.append(item.model_copy(update={"evidence": evidence}))
     return kept, warnings

@@ -17,10 +17,15 @@ def read_source(arg: str | None) -> tuple[bytes, str | None]:
         if sys.stdin is None:
             raise InputError("no transcript given: pass a file or pipe one to standard input")
         if sys.stdin.isatty():
-            print("Paste the transcript, then press Ctrl-D (Ctrl-Z Enter on Windows).", file=sys.stderr)
+            print(
+                "Paste the transcript, then press Ctrl-D (Ctrl-Z Enter on Windows).",
+                file=sys.stderr,
+            )
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise InputError(f"standard input is larger than {MAX_BYTES // 2**20} MiB; split the transcript")
+            raise InputError(
+                f"standard input is larger than {MAX_BYTES // 2**20} MiB; split the transcript"
+            )
         return data, None
     path = Path(arg)
     if not path.exists():

@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 Role = Literal["CEO", "CMO", "CIO", "CTO", "marketing", "it", "technology", "other"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -23,7 +23,7 @@ Category = Literal[
     "roadmap_misalignment",
     "incubator_missed",
 ]
-CATEGORIES: tuple[str, ...] = get_args(Category)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 Severity = Literal["low", "medium", "high"]
 CoverageState = Literal["flagged", "discussed", "absent"]

@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from coach.engines import Findings, get_engine
+from coach.engines import EngineOptions, Findings, get_engine
 from coach.frameworks import load_frameworks
 from coach.grounding import ground_items
 from coach.meeting import build_meeting
@@ -33,7 +33,13 @@ def analyze(
     roles: Mapping[str, str] | str | None = None,
     date: str | dt.date | None = None,
     title: str | None = None,
-    **options: object,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    cache: bool = True,
+    record: Path | None = None,
+    cassettes: Path | None = None,
+    dry_run: bool = False,
+    redact: bool = False,
 ) -> Report:
     """Analyse one meeting: a Path is read as a file, a str or bytes as content."""
     warnings: list[str] = []
@@ -43,7 +49,17 @@ def analyze(
         transcript, warnings = load_transcript_with_warnings(source)
     meeting, role_warnings = build_meeting(transcript, roles=roles, date=date, title=title)
     warnings += role_warnings
-    engine = get_engine(provider, model=model, **options)
+    options = EngineOptions(
+        model=model,
+        base_url=base_url,
+        timeout=timeout,
+        cache=cache,
+        record=record,
+        cassettes=cassettes,
+        dry_run=dry_run,
+        redact=redact,
+    )
+    engine = get_engine(provider, options)
     started = time.perf_counter()
     findings, info = engine.run(transcript, meeting)
     info = info.model_copy(update={"elapsed_s": round(time.perf_counter() - started, 4)})

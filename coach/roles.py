@@ -77,7 +77,8 @@ _FUNCTION_CHIEF = {
     "the company": "CEO",
 }
 _SELF = re.compile(
-    r"\b(?:i'?m|i\s+am|i\s+(?:run|lead|head(?:\s+up)?|own|manage|look\s+after)|here\s+from|"
+    r"\b(?:(?:i'?m|i\s+am)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+(?:the\s+|your\s+|our\s+)?(?=\w+\W*$|(?:cmo|cio|cto|ceo|chief|head|vp|director)\b)|"
+    r"i'?m|i\s+am|i\s+(?:run|lead|head(?:\s+up)?|own|manage|look\s+after)|here\s+from|"
     r"(?:i'?m|i\s+am)\s+(?:from|with|in)|my\s+title\s+is|"
     r"as\s+(?:the\s+|your\s+|our\s+)?(?=(?:cmo|cio|cto|ceo|chief|head|vp|director)\b))"
     r"\s*((?:[\w&/'-]+\s*){1,5})",
@@ -85,7 +86,7 @@ _SELF = re.compile(
 )
 
 
-def _role_from_phrase(phrase: str, keywords: Mapping[str, tuple[str, ...]]) -> Role | None:
+def _role_from_phrase(phrase: str, keywords: Mapping[Role, tuple[str, ...]]) -> Role | None:
     """The role a self-description names: a function's chief, else the longest keyword found."""
     words = " ".join(phrase.casefold().replace("'", "'").split())
     for function, chief in _FUNCTION_CHIEF.items():
@@ -95,9 +96,9 @@ def _role_from_phrase(phrase: str, keywords: Mapping[str, tuple[str, ...]]) -> R
     for role, kws in keywords.items():
         for kw in kws:
             kw = kw.strip().casefold()
-            if kw and re.search(rf"(?<![\w]){re.escape(kw)}(?![\w])", words):
-                if best is None or len(kw) > best[0]:
-                    best = (len(kw), role)
+            found = kw and re.search(rf"(?<![\w]){re.escape(kw)}(?![\w])", words)
+            if found and (best is None or len(kw) > best[0]):
+                best = (len(kw), role)
     return best[1] if best else None
 
 

@@ -20,12 +20,19 @@ ROLES = "Dana Whitfield=CMO,Raj Patel=CIO,Marcus Lee=CTO"
 def run(*args: str, input: str | bytes | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
     return subprocess.run(
-        [sys.executable, "-m", "coach", *args], input=input, capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-m", "coach", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
 
 
 def test_analyze_example_json_is_a_valid_report() -> None:
-    result = CliRunner().invoke(main, ["analyze", str(EXAMPLE), "--format", "json", "--roles", ROLES])
+    result = CliRunner().invoke(
+        main, ["analyze", str(EXAMPLE), "--format", "json", "--roles", ROLES]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["schema_version"] == "1"
@@ -37,13 +44,17 @@ def test_analyze_example_json_is_a_valid_report() -> None:
 def test_every_format_renders(tmp_path: Path) -> None:
     for fmt in ("text", "md", "json", "html", "csv"):
         out = tmp_path / f"r.{fmt}"
-        result = CliRunner().invoke(main, ["analyze", str(EXAMPLE), "--format", fmt, "-o", str(out)])
+        result = CliRunner().invoke(
+            main, ["analyze", str(EXAMPLE), "--format", fmt, "-o", str(out)]
+        )
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 200, fmt
 
 
 def test_parse_reads_standard_input_as_json() -> None:
-    result = CliRunner().invoke(main, ["parse", "-", "--format", "json"], input="Dana: Hi.\nRaj: Hello there.\n")
+    result = CliRunner().invoke(
+        main, ["parse", "-", "--format", "json"], input="Dana: Hi.\nRaj: Hello there.\n"
+    )
     assert result.exit_code == 0
     turns = json.loads(result.output)["turns"]
     assert [(t["speaker"], t["text"]) for t in turns] == [("Dana", "Hi."), ("Raj", "Hello there.")]
@@ -53,7 +64,9 @@ def test_schema_is_the_report_json_schema() -> None:
     result = CliRunner().invoke(main, ["schema"])
     schema = json.loads(result.output)
     assert schema["title"] == "Report"
-    assert {"flags", "action_items", "decisions", "governance", "coverage"} <= set(schema["properties"])
+    assert {"flags", "action_items", "decisions", "governance", "coverage"} <= set(
+        schema["properties"]
+    )
 
 
 def test_frameworks_lists_all_nine_categories() -> None:
@@ -73,7 +86,7 @@ def test_frameworks_lists_all_nine_categories() -> None:
         (["analyze", str(EXAMPLE), "--date", "17/11/2026"], None, "YYYY-MM-DD"),
         (["analyze", str(EXAMPLE), "-o", "/nonexistent-dir/out.json"], None, "does not exist"),
         (["parse", "-"], "just some words with no speakers at all", "no speaker turns"),
-        (["parse", "-"], "[{\"speaker\": \"A\"", "JSON"),
+        (["parse", "-"], '[{"speaker": "A"', "JSON"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], stdin: str | None, needle: str) -> None:

@@ -275,6 +275,22 @@ EXPLICIT = [
     (JAN31, "on the 31st", "on the 31st", "2026-03-31"),
     (JAN31, "the 28th", "the 28th", "2026-02-28"),
 ]
+# Speech-to-text spells numbers out; and a few more ways of saying when.
+SPOKEN = [
+    ("2026-09-15", "I'll draft the policy by October ninth.", "by October ninth", "2026-10-09"),
+    ("2026-04-30", "Export by the twenty-ninth of May", "by the twenty-ninth of May", "2026-05-29"),
+    ("2026-06-10", "Come to the review on the eighteenth and walk us through", "on the eighteenth",
+     "2026-06-18"),
+    ("2026-02-11", "Bring it to staff on the twenty-fourth.", "on the twenty-fourth", "2026-02-24"),
+    ("2026-07-07", "Take it to the board on July twenty-first.", "on July twenty-first",
+     "2026-07-21"),
+    (THU, "I'll have it by the first", "by the first", "2026-04-01"),
+    (THU, "Friday the thirteenth", "Friday the thirteenth", "2026-03-13"),
+    (THU, "the fifteenth of next month", "the fifteenth of next month", "2026-04-15"),
+    (THU, "Give me two weeks.", "Give me two weeks", "2026-03-19"),
+    (THU, "Okay, I'll add them after this.", "after this", THU),
+    (THU, "I'll send it right after the meeting", "right after the meeting", THU),
+]  # fmt: skip
 # Each phrase inside a sentence, as it would be said.
 IN_CONTEXT = [
     (THU, "OK, so I'll send you the vendor's security pack by Friday.", "by Friday", FRI),
@@ -296,6 +312,7 @@ ALL_CASES = (
     + QUARTER
     + HALF_AND_YEAR
     + EXPLICIT
+    + SPOKEN
     + IN_CONTEXT
 )
 
@@ -351,6 +368,13 @@ NEGATIVES = [
     "The first half went well",
     "She's on an H1B visa",
     "A quarter of the budget is gone",
+    "It worked on the first try",
+    "For the third time, no",
+    "First of all, thanks",
+    "The team sits on the second floor",
+    "It's the first of many",
+    "Give me a sec",
+    "In the second half we scored twice",
     "We need a few more people",
     "",
 ]
@@ -417,7 +441,7 @@ def test_due_date_is_frozen() -> None:
     due = find_due("by Friday", dt.date(2026, 3, 2))
     assert due is not None
     with pytest.raises(AttributeError):
-        due.text = "x"  # type: ignore[misc]
+        due.text = "x"
 
 
 def test_fast_on_sentences_without_dates() -> None:
@@ -501,6 +525,8 @@ WORDS = [
     "Tues", "Sept", "Dec.", "1st", "31st", "12/1", "1/15/27", "Q1", "H1", "half", "business",
     "working", "hours", "one", "twelve", "an", "'s", "time", "ago", "since", "past", "today's",
     "Friday's", "marketing", "people", "percent", "version", "2.0", "10:30am", "noon", "latest",
+    "ninth", "twenty-first", "eighteenth", "thirtieth", "fifth", "after", "right", "give", "me",
+    "call", "meeting", "and", "pass", "October",
 ]  # fmt: skip
 SEPARATORS = [" ", " ", " ", "  ", ", ", "\n", "-", ". "]
 

@@ -20,7 +20,9 @@ MEETINGS = load_dataset(DATASET)
 
 
 @pytest.mark.parametrize("m", MEETINGS, ids=lambda m: m.name)
-def test_gold_quotes_are_in_the_parsed_transcript_and_roles_cover_speakers(m: runner.GoldMeeting) -> None:
+def test_gold_quotes_are_in_the_parsed_transcript_and_roles_cover_speakers(
+    m: runner.GoldMeeting,
+) -> None:
     transcript = load_transcript(m.transcript_path)
     assert set(transcript.speakers) == set(m.gold.roles), "gold roles must name every speaker label"
     items = [*m.gold.action_items, *m.gold.decisions]
@@ -36,10 +38,23 @@ def test_dataset_covers_what_the_suite_promises() -> None:
     formats = {load_transcript(m.transcript_path).format for m in MEETINGS}
     assert {"plain", "otter", "zoom", "vtt", "srt", "docx", "json"} <= formats
     required = [c for m in MEETINGS for c in m.gold.flags.required]
-    for category in ("team_balance", "ceo_support", "communication_gap", "tech_ownership", "data_governance",
-                     "shared_kpis", "late_involvement", "roadmap_misalignment", "incubator_missed"):
+    for category in (
+        "team_balance",
+        "ceo_support",
+        "communication_gap",
+        "tech_ownership",
+        "data_governance",
+        "shared_kpis",
+        "late_involvement",
+        "roadmap_misalignment",
+        "incubator_missed",
+    ):
         assert required.count(category) >= 2, category
-    long = [m for m in MEETINGS if sum(len(t.text.split()) for t in load_transcript(m.transcript_path).turns) > 6000]
+    long = [
+        m
+        for m in MEETINGS
+        if sum(len(t.text.split()) for t in load_transcript(m.transcript_path).turns) > 6000
+    ]
     assert len(long) >= 3
     assert any(not m.gold.flags.required for m in MEETINGS), "needs well-aligned meetings"
     assert any(not m.gold.roles_given for m in MEETINGS)
@@ -56,15 +71,28 @@ def test_a_crashing_meeting_is_a_failure_not_a_crash_of_the_run() -> None:
     result = runner.run_eval(DATASET, flaky, provider="test")
     rows = {r["name"]: r for r in result.meetings}
     assert "boom" in rows[first]["error"]
-    assert result.metrics["meetings.completed"] == pytest.approx((len(MEETINGS) - 1) / len(MEETINGS), abs=1e-3)
+    assert result.metrics["meetings.completed"] == pytest.approx(
+        (len(MEETINGS) - 1) / len(MEETINGS), abs=1e-3
+    )
     assert result.metrics["action_items.recall"] == 0.0
 
 
 def test_baseline_comparison_flags_only_drops_beyond_tolerance() -> None:
-    result = runner.EvalResult(provider="p", model=None, dataset="d", started="s", elapsed_s=0,
-                               metrics={"a": 0.80, "b": 0.79, "evidence.grounded": 0.99}, meetings=[])
-    base = runner.Baseline(provider="p", dataset="d", created="c",
-                           metrics={"a": 0.81, "b": 0.85, "evidence.grounded": 1.0})
+    result = runner.EvalResult(
+        provider="p",
+        model=None,
+        dataset="d",
+        started="s",
+        elapsed_s=0,
+        metrics={"a": 0.80, "b": 0.79, "evidence.grounded": 0.99},
+        meetings=[],
+    )
+    base = runner.Baseline(
+        provider="p",
+        dataset="d",
+        created="c",
+        metrics={"a": 0.81, "b": 0.85, "evidence.grounded": 1.0},
+    )
     regressions = runner.compare(result, base)
     assert [r.split(":")[0] for r in regressions] == ["b", "evidence.grounded"]
 
@@ -99,6 +127,8 @@ def test_offline_engine_meets_the_committed_baseline() -> None:
 
 
 def test_saved_reports_can_be_rescored_without_an_engine(tmp_path: Path) -> None:
-    live = runner.run_eval(DATASET, runner.engine_analyzer("offline"), provider="offline", save_reports=tmp_path)
+    live = runner.run_eval(
+        DATASET, runner.engine_analyzer("offline"), provider="offline", save_reports=tmp_path
+    )
     again = runner.run_eval(DATASET, runner.saved_reports_analyzer(tmp_path), provider="offline")
     assert again.metrics == live.metrics

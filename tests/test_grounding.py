@@ -12,21 +12,31 @@ def test_exact_quote_is_kept(design_transcript: Transcript) -> None:
     assert kept == [ev] and dropped == 0
 
 
-def test_curly_apostrophes_and_spacing_are_repaired_to_the_exact_span(design_transcript: Transcript) -> None:
+def test_curly_apostrophes_and_spacing_are_repaired_to_the_exact_span(
+    design_transcript: Transcript,
+) -> None:
     ev = Evidence(turn=1, speaker="Ben Cole", quote="Security  hasn\u2019t seen it")
     kept, _ = ground_evidence([ev], design_transcript)
     assert kept[0].quote == "Security hasn't seen it"
     assert kept[0].quote in design_transcript.turns[1].text
 
 
-def test_quote_in_another_turn_is_moved_there_with_its_speaker(design_transcript: Transcript) -> None:
+def test_quote_in_another_turn_is_moved_there_with_its_speaker(
+    design_transcript: Transcript,
+) -> None:
     ev = Evidence(turn=0, speaker="Ana Silva", quote="It needs single sign-on")
     kept, _ = ground_evidence([ev], design_transcript)
     assert (kept[0].turn, kept[0].speaker) == (1, "Ben Cole")
 
 
-def test_invented_quote_is_dropped_and_item_without_evidence_is_warned(design_transcript: Transcript) -> None:
-    invented = Decision(id="D1", description="Buy it", evidence=[Evidence(turn=0, speaker="Ana Silva", quote="We will buy it now")])
+def test_invented_quote_is_dropped_and_item_without_evidence_is_warned(
+    design_transcript: Transcript,
+) -> None:
+    invented = Decision(
+        id="D1",
+        description="Buy it",
+        evidence=[Evidence(turn=0, speaker="Ana Silva", quote="We will buy it now")],
+    )
     partly = Decision(
         id="D2",
         description="Review first",

@@ -11,17 +11,23 @@ from coach.roles import infer_roles, match_speakers, parse_roles
 
 
 def test_parse_roles_normalises_case_and_aliases() -> None:
-    assert parse_roles("Dana=cmo, Raj = CIO,Mei=Engineering") == {"Dana": "CMO", "Raj": "CIO", "Mei": "technology"}
+    assert parse_roles("Dana=cmo, Raj = CIO,Mei=Engineering") == {
+        "Dana": "CMO",
+        "Raj": "CIO",
+        "Mei": "technology",
+    }
 
 
 @pytest.mark.parametrize("bad", ["Dana", "Dana=", "=CMO", "Dana=CFO", "Dana:CMO"])
 def test_bad_roles_are_input_errors_that_say_how(bad: str) -> None:
-    with pytest.raises(InputError, match="Name=ROLE|unknown role"):
+    with pytest.raises(InputError, match=r"Name=ROLE|unknown role"):
         parse_roles(bad)
 
 
 def test_first_names_match_full_speaker_labels_and_unknown_names_warn() -> None:
-    matched, warnings = match_speakers({"dana": "CMO", "Zed": "CIO"}, ["Dana Whitfield", "Raj Patel"])
+    matched, warnings = match_speakers(
+        {"dana": "CMO", "Zed": "CIO"}, ["Dana Whitfield", "Raj Patel"]
+    )
     assert matched == {"Dana Whitfield": "CMO"}
     assert warnings and "Zed" in warnings[0]
 

@@ -17,15 +17,26 @@ def _gold(**over: object) -> Gold:
         "date": "2026-03-02",
         "roles": {"Ana Silva": "CMO", "Ben Cole": "CIO"},
         "action_items": [
-            {"quote": "I'll send you the vendor's security pack tomorrow", "owner": "Ana Silva",
-             "owner_alternatives": ["CMO"], "due": "2026-03-03"}
+            {
+                "quote": "I'll send you the vendor's security pack tomorrow",
+                "owner": "Ana Silva",
+                "owner_alternatives": ["CMO"],
+                "due": "2026-03-03",
+            }
         ],
         "decisions": [],
         "flags": {
             "required": ["late_involvement"],
             "optional": ["data_governance"],
-            "forbidden": ["team_balance", "ceo_support", "communication_gap", "tech_ownership",
-                          "shared_kpis", "roadmap_misalignment", "incubator_missed"],
+            "forbidden": [
+                "team_balance",
+                "ceo_support",
+                "communication_gap",
+                "tech_ownership",
+                "shared_kpis",
+                "roadmap_misalignment",
+                "incubator_missed",
+            ],
         },
     }
     data.update(over)
@@ -36,22 +47,51 @@ def _ev(t: Transcript, turn: int, quote: str) -> Evidence:
     return Evidence(turn=turn, speaker=t.turns[turn].speaker, quote=quote)
 
 
-def _action(t: Transcript, owner: str | None = "Ana Silva", due: str | None = "2026-03-03", turn: int = 2,
-            quote: str = "I'll send you the vendor's security pack tomorrow.") -> ActionItem:
-    return ActionItem(id="A1", description="Send the pack", owner=owner,
-                      due=dt.date.fromisoformat(due) if due else None, evidence=[_ev(t, turn, quote)], confidence=0.9)
+def _action(
+    t: Transcript,
+    owner: str | None = "Ana Silva",
+    due: str | None = "2026-03-03",
+    turn: int = 2,
+    quote: str = "I'll send you the vendor's security pack tomorrow.",
+) -> ActionItem:
+    return ActionItem(
+        id="A1",
+        description="Send the pack",
+        owner=owner,
+        due=dt.date.fromisoformat(due) if due else None,
+        evidence=[_ev(t, turn, quote)],
+        confidence=0.9,
+    )
 
 
 def _flag(t: Transcript, category: str) -> Flag:
-    return Flag(id="F1", category=category, severity="high", title="t", summary="s",  # type: ignore[arg-type]
-                evidence=[_ev(t, 1, "Security hasn't seen it.")], conversation="c", confidence=0.8)
+    return Flag(
+        id="F1",
+        category=category,
+        severity="high",
+        title="t",
+        summary="s",  # type: ignore[arg-type]
+        evidence=[_ev(t, 1, "Security hasn't seen it.")],
+        conversation="c",
+        confidence=0.8,
+    )
 
 
 def test_perfect_prediction_scores_one(design_transcript: Transcript) -> None:
-    report = Report(action_items=[_action(design_transcript)], flags=[_flag(design_transcript, "late_involvement")])
+    report = Report(
+        action_items=[_action(design_transcript)],
+        flags=[_flag(design_transcript, "late_involvement")],
+    )
     metrics = summarise([score_meeting("m", report, _gold(), design_transcript)])
-    for name in ("action_items.f1", "action_items.owner_accuracy", "action_items.due_accuracy",
-                 "flags.precision", "flags.recall", "evidence.grounded", "decisions.f1"):
+    for name in (
+        "action_items.f1",
+        "action_items.owner_accuracy",
+        "action_items.due_accuracy",
+        "flags.precision",
+        "flags.recall",
+        "evidence.grounded",
+        "decisions.f1",
+    ):
         assert metrics[name] == 1.0, name
 
 
@@ -63,8 +103,15 @@ def test_empty_prediction_scores_zero_recall(design_transcript: Transcript) -> N
     assert metrics["action_items.owner_accuracy"] == 0.0
 
 
-def test_forbidden_flag_counts_against_precision_and_optional_is_neutral(design_transcript: Transcript) -> None:
-    report = Report(flags=[_flag(design_transcript, c) for c in ("late_involvement", "data_governance", "shared_kpis")])
+def test_forbidden_flag_counts_against_precision_and_optional_is_neutral(
+    design_transcript: Transcript,
+) -> None:
+    report = Report(
+        flags=[
+            _flag(design_transcript, c)
+            for c in ("late_involvement", "data_governance", "shared_kpis")
+        ]
+    )
     s = score_meeting("m", report, _gold(), design_transcript)
     assert (s.flags.tp, s.flags.fp, s.flags.fn) == (1, 1, 0)
     assert s.detail["flag_detail"]["optional_flagged"] == ["data_governance"]
@@ -84,23 +131,37 @@ def test_matching_is_one_to_one(design_transcript: Transcript) -> None:
     assert (s.actions.tp, s.actions.fp, s.actions.fn) == (1, 1, 0)
 
 
-def test_prediction_in_another_turn_without_overlap_is_a_false_positive(design_transcript: Transcript) -> None:
+def test_prediction_in_another_turn_without_overlap_is_a_false_positive(
+    design_transcript: Transcript,
+) -> None:
     item = _action(design_transcript, turn=0, quote="We signed the webinar platform last week")
     s = score_meeting("m", Report(action_items=[item]), _gold(), design_transcript)
     assert (s.actions.tp, s.actions.fp, s.actions.fn) == (0, 1, 1)
 
 
 def test_optional_gold_item_is_neither_rewarded_nor_punished(design_transcript: Transcript) -> None:
-    gold = _gold(action_items=[{"quote": "I'll send you the vendor's security pack tomorrow", "owner": "Ana Silva",
-                                "due": "2026-03-03", "optional": True}])
-    with_it = score_meeting("m", Report(action_items=[_action(design_transcript)]), gold, design_transcript)
+    gold = _gold(
+        action_items=[
+            {
+                "quote": "I'll send you the vendor's security pack tomorrow",
+                "owner": "Ana Silva",
+                "due": "2026-03-03",
+                "optional": True,
+            }
+        ]
+    )
+    with_it = score_meeting(
+        "m", Report(action_items=[_action(design_transcript)]), gold, design_transcript
+    )
     without = score_meeting("m", Report(), gold, design_transcript)
     assert (with_it.actions.tp, with_it.actions.fp, with_it.actions.fn) == (0, 0, 0)
     assert (without.actions.tp, without.actions.fp, without.actions.fn) == (0, 0, 0)
 
 
 def test_ungrounded_quote_lowers_the_grounded_share(design_transcript: Transcript) -> None:
-    bad = Decision(id="D1", description="x", evidence=[_ev(design_transcript, 0, "words nobody said")])
+    bad = Decision(
+        id="D1", description="x", evidence=[_ev(design_transcript, 0, "words nobody said")]
+    )
     report = Report(action_items=[_action(design_transcript)], decisions=[bad])
     metrics = summarise([score_meeting("m", report, _gold(), design_transcript)])
     assert metrics["evidence.grounded"] == 0.5
@@ -108,8 +169,15 @@ def test_ungrounded_quote_lowers_the_grounded_share(design_transcript: Transcrip
 
 @pytest.mark.parametrize(
     ("predicted", "ok"),
-    [("Ana Silva", True), ("ana silva", True), ("Ana", True), ("CMO", True), ("Ben Cole", False),
-     ("Ana Smith", False), (None, False)],
+    [
+        ("Ana Silva", True),
+        ("ana silva", True),
+        ("Ana", True),
+        ("CMO", True),
+        ("Ben Cole", False),
+        ("Ana Smith", False),
+        (None, False),
+    ],
 )
 def test_owner_matching(predicted: str | None, ok: bool) -> None:
     assert owner_ok(predicted, _gold().action_items[0]) is ok
@@ -137,9 +205,15 @@ def test_gold_must_list_every_category_once() -> None:
 
 
 def test_match_prefers_closest_pair(design_transcript: Transcript) -> None:
-    gold = _gold(action_items=[
-        {"quote": "Security hasn't seen it.", "owner": "Ben Cole", "due": None},
-        {"quote": "It needs single sign-on and a data review first.", "owner": "Ben Cole", "due": None},
-    ]).action_items
+    gold = _gold(
+        action_items=[
+            {"quote": "Security hasn't seen it.", "owner": "Ben Cole", "due": None},
+            {
+                "quote": "It needs single sign-on and a data review first.",
+                "owner": "Ben Cole",
+                "due": None,
+            },
+        ]
+    ).action_items
     preds = [[_ev(design_transcript, 1, "It needs single sign-on and a data review first.")]]
     assert match(preds, gold, design_transcript) == [(0, 1)]

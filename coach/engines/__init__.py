@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -21,6 +22,19 @@ class Findings(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+class EngineOptions(BaseModel):
+    """How to reach and use a provider; the offline engine ignores all of it."""
+
+    model: str | None = None
+    base_url: str | None = None
+    timeout: float | None = None
+    cache: bool = True
+    record: Path | None = None
+    cassettes: Path | None = None
+    dry_run: bool = False
+    redact: bool = False
+
+
 class Engine(Protocol):
     """Anything that can read a meeting and report findings."""
 
@@ -29,7 +43,7 @@ class Engine(Protocol):
         ...
 
 
-def get_engine(provider: str, **options: object) -> Engine:
+def get_engine(provider: str, options: EngineOptions | None = None) -> Engine:
     """The engine for a provider name; InputError for an unknown one."""
     from coach.errors import InputError
 

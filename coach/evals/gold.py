@@ -16,32 +16,29 @@ class _Gold(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class GoldAction(_Gold):
+class GoldItem(_Gold):
+    """What action items and decisions share: anchor quotes, and whether the item is optional."""
+
     quote: str
     also: list[str] = Field(default_factory=list)
+    optional: bool = False
+    note: str = ""
+
+    @property
+    def anchors(self) -> list[str]:
+        """Every quote that identifies this item."""
+        return [self.quote, *self.also]
+
+
+class GoldAction(GoldItem):
     owner: str | None
     owner_alternatives: list[str | None] = Field(default_factory=list)
     due: dt.date | None
     due_alternatives: list[dt.date | None] = Field(default_factory=list)
-    optional: bool = False
-    note: str = ""
-
-    @property
-    def anchors(self) -> list[str]:
-        """Every quote that identifies this item."""
-        return [self.quote, *self.also]
 
 
-class GoldDecision(_Gold):
-    quote: str
-    also: list[str] = Field(default_factory=list)
-    optional: bool = False
-    note: str = ""
-
-    @property
-    def anchors(self) -> list[str]:
-        """Every quote that identifies this item."""
-        return [self.quote, *self.also]
+class GoldDecision(GoldItem):
+    pass
 
 
 class GoldFlags(_Gold):
@@ -54,7 +51,9 @@ class GoldFlags(_Gold):
         listed = [*self.required, *self.optional, *self.forbidden]
         if sorted(listed) != sorted(CATEGORIES):
             missing = set(CATEGORIES) - set(listed)
-            raise ValueError(f"each category must be listed exactly once (missing: {sorted(missing)})")
+            raise ValueError(
+                f"each category must be listed exactly once (missing: {sorted(missing)})"
+            )
         return self
 
 
@@ -87,7 +86,9 @@ class GoldMeeting(BaseModel):
 def load_dataset(folder: Path) -> list[GoldMeeting]:
     """Every `<stem>.gold.json` in the folder with its transcript, sorted by name."""
     if not folder.is_dir():
-        raise InputError(f"no dataset folder at {folder}; pass --dataset DIR (e.g. evals/datasets/core)")
+        raise InputError(
+            f"no dataset folder at {folder}; pass --dataset DIR (e.g. evals/datasets/core)"
+        )
     meetings = []
     for path in sorted(folder.glob("*.gold.json")):
         try:
@@ -98,7 +99,11 @@ def load_dataset(folder: Path) -> list[GoldMeeting]:
         transcript = folder / gold.transcript
         if not transcript.is_file():
             raise InputError(f"{path.name} names {gold.transcript}, which is not in {folder}")
-        meetings.append(GoldMeeting(name=path.name.removesuffix(".gold.json"), transcript_path=transcript, gold=gold))
+        meetings.append(
+            GoldMeeting(
+                name=path.name.removesuffix(".gold.json"), transcript_path=transcript, gold=gold
+            )
+        )
     if not meetings:
         raise InputError(f"no *.gold.json files in {folder}")
     return meetings

@@ -73,14 +73,15 @@ def iter_scores(meetings: list[GoldMeeting], analyze_one: Analyzer) -> Iterator[
         yield _score(m, report, error, time.perf_counter() - started)
 
 
-def engine_analyzer(provider: str, model: str | None = None, **options: object) -> Analyzer:
+def engine_analyzer(provider: str, **options: Any) -> Analyzer:
     """An analyzer that runs coach's pipeline with the gold's date and (when given) roles."""
     from coach.pipeline import analyze
 
     def run(m: GoldMeeting) -> Report:
         roles = dict(m.gold.roles) if m.gold.roles_given else None
-        return analyze(m.transcript_path, provider=provider, model=model, roles=roles,
-                       date=m.gold.date, **options)
+        return analyze(
+            m.transcript_path, provider=provider, roles=roles, date=m.gold.date, **options
+        )
 
     return run
 
@@ -115,7 +116,9 @@ def run_eval(
         report = analyze_one(m)
         if save_reports is not None:
             save_reports.mkdir(parents=True, exist_ok=True)
-            (save_reports / f"{m.name}.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+            (save_reports / f"{m.name}.json").write_text(
+                report.model_dump_json(indent=2), encoding="utf-8"
+            )
         return report
 
     scores = []
@@ -181,7 +184,11 @@ def markdown_summary(result: EvalResult) -> str:
         f"## coach eval: {result.provider}{' / ' + result.model if result.model else ''} on {Path(result.dataset).name}",
         "",
         f"{len(result.meetings)} meetings in {result.elapsed_s:.1f} s. "
-        + ("**Regressions:** " + "; ".join(result.regressions) if result.regressions else "No regressions."),
+        + (
+            "**Regressions:** " + "; ".join(result.regressions)
+            if result.regressions
+            else "No regressions."
+        ),
         "",
         "| metric | value | baseline | change |",
         "| --- | ---: | ---: | ---: |",
@@ -189,19 +196,22 @@ def markdown_summary(result: EvalResult) -> str:
     for name, value in result.metrics.items():
         base = (result.baseline or {}).get(name)
         change = f"{value - base:+.3f}" if base is not None else ""
-        lines.append(f"| {name} | {value:.3f} | {'' if base is None else f'{base:.3f}'} | {change} |")
+        lines.append(
+            f"| {name} | {value:.3f} | {'' if base is None else f'{base:.3f}'} | {change} |"
+        )
     lines += [
         "",
         "| meeting | format | words | actions tp/fp/fn | decisions tp/fp/fn | flags tp/fp/fn | owner | due | error |",
         "| --- | --- | ---: | --- | --- | --- | --- | --- | --- |",
     ]
     for m in result.meetings:
-        def c(k: str) -> str:
-            return f"{m[k]['tp']}/{m[k]['fp']}/{m[k]['fn']}"
+        c = {
+            k: f"{m[k]['tp']}/{m[k]['fp']}/{m[k]['fn']}" for k in ("actions", "decisions", "flags")
+        }
         matched = m["matched_actions"]
         lines.append(
-            f"| {m['name']} | {m.get('format', '')} | {m.get('words', '')} | {c('actions')} | {c('decisions')} "
-            f"| {c('flags')} | {m['owner_right']}/{matched} | {m['due_right']}/{matched} "
+            f"| {m['name']} | {m.get('format', '')} | {m.get('words', '')} | {c['actions']} | {c['decisions']} "
+            f"| {c['flags']} | {m['owner_right']}/{matched} | {m['due_right']}/{matched} "
             f"| {(m['error'] or '').replace('|', '/')[:80]} |"
         )
     return "\n".join(lines) + "\n"

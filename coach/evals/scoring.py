@@ -5,20 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from coach.evals.gold import Gold, GoldAction, GoldDecision
+from coach.evals.gold import Gold, GoldAction, GoldItem
 from coach.grounding import find_verbatim
-from coach.models import Evidence, Report, Transcript
+from coach.models import ActionItem, Decision, Evidence, Flag, Report, Transcript
 
 _WORD = re.compile(r"[a-z0-9']+")
-
-
-class _Anchored(Protocol):
-    @property
-    def anchors(self) -> list[str]: ...
-
-    optional: bool
 
 
 def words(text: str) -> set[str]:
@@ -40,7 +33,7 @@ def anchor_turns(quote: str, transcript: Transcript) -> set[int]:
 
 
 def match(
-    predicted: Sequence[Sequence[Evidence]], gold: Sequence[_Anchored], transcript: Transcript
+    predicted: Sequence[Sequence[Evidence]], gold: Sequence[GoldItem], transcript: Transcript
 ) -> list[tuple[int, int]]:
     """One-to-one pairs (prediction index, gold index), closest first.
 
@@ -129,7 +122,7 @@ class MeetingScore:
 def _score_items(
     kind: str,
     predicted: Sequence[Any],
-    gold: Sequence[GoldAction] | Sequence[GoldDecision],
+    gold: Sequence[GoldItem],
     transcript: Transcript,
     detail: dict[str, Any],
 ) -> tuple[Counts, list[tuple[int, int]]]:
@@ -141,9 +134,15 @@ def _score_items(
         fp=len(predicted) - len(matched_p),
         fn=sum(1 for i, g in enumerate(gold) if i not in matched_g and not g.optional),
     )
-    detail[f"{kind}_missed"] = [g.quote for i, g in enumerate(gold) if i not in matched_g and not g.optional]
+    detail[f"{kind}_missed"] = [
+        g.quote for i, g in enumerate(gold) if i not in matched_g and not g.optional
+    ]
     detail[f"{kind}_false_positives"] = [
-        {"id": p.id, "text": getattr(p, "description", ""), "quote": p.evidence[0].quote if p.evidence else None}
+        {
+            "id": p.id,
+            "text": getattr(p, "description", ""),
+            "quote": p.evidence[0].quote if p.evidence else None,
+        }
         for i, p in enumerate(predicted)
         if i not in matched_p
     ]
@@ -154,7 +153,9 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
     """Compare one report with its gold file."""
     score = MeetingScore(name=name)
     detail = score.detail
-    score.actions, pairs = _score_items("actions", report.action_items, gold.action_items, transcript, detail)
+    score.actions, pairs = _score_items(
+        "actions", report.action_items, gold.action_items, transcript, detail
+    )
     mistakes = []
     for pi, gi in pairs:
         g, p = gold.action_items[gi], report.action_items[pi]
@@ -165,13 +166,20 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
         score.owner_right += good_owner
         score.due_right += good_due
         if not (good_owner and good_due):
-            mistakes.append({
-                "quote": g.quote,
-                "owner": [p.owner, g.owner],
-                "due": [p.due.isoformat() if p.due else None, g.due.isoformat() if g.due else None],
-            })
+            mistakes.append(
+                {
+                    "quote": g.quote,
+                    "owner": [p.owner, g.owner],
+                    "due": [
+                        p.due.isoformat() if p.due else None,
+                        g.due.isoformat() if g.due else None,
+                    ],
+                }
+            )
     detail["action_mistakes"] = mistakes
-    score.decisions, _ = _score_items("decisions", report.decisions, gold.decisions, transcript, detail)
+    score.decisions, _ = _score_items(
+        "decisions", report.decisions, gold.decisions, transcript, detail
+    )
     flagged = {f.category for f in report.flags}
     score.flags = Counts(
         tp=len(flagged & set(gold.flags.required)),
@@ -183,11 +191,16 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
         "forbidden_flagged": sorted(flagged & set(gold.flags.forbidden)),
         "optional_flagged": sorted(flagged & set(gold.flags.optional)),
     }
-    for item in [*report.flags, *report.action_items, *report.decisions]:
+    items: list[Flag | ActionItem | Decision] = [
+        *report.flags,
+        *report.action_items,
+        *report.decisions,
+    ]
+    for item in items:
         for ev in item.evidence:
             score.quotes += 1
             turns = transcript.turns
-            score.grounded += 0 <= ev.turn < len(turns) and ev.quote in turns[ev.turn].text
+            score.grounded += int(0 <= ev.turn < len(turns) and ev.quote in turns[ev.turn].text)
     return score
 
 

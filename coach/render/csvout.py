@@ -8,7 +8,19 @@ import io
 from coach.models import Report
 from coach.sanitize import clean_text
 
-COLUMNS = ["kind", "id", "text", "category", "severity", "owner", "due", "due_text", "speaker", "turn", "quote"]
+COLUMNS = [
+    "kind",
+    "id",
+    "text",
+    "category",
+    "severity",
+    "owner",
+    "due",
+    "due_text",
+    "speaker",
+    "turn",
+    "quote",
+]
 
 
 def _safe(value: object) -> str:
@@ -23,7 +35,7 @@ def render_csv(report: Report) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
 
-    def row(kind: str, iid: str, text: str, evidence: list, **extra: object) -> None:  # type: ignore[type-arg]
+    def row(kind: str, iid: str, text: str, evidence: list, **extra: object) -> None:
         ev = evidence[0] if evidence else None
         values = {"kind": kind, "id": iid, "text": text, **extra}
         if ev is not None:
@@ -33,7 +45,9 @@ def render_csv(report: Report) -> str:
     for f in report.flags:
         row("flag", f.id, f.title, f.evidence, category=f.category, severity=f.severity)
     for a in report.action_items:
-        row("action", a.id, a.description, a.evidence, owner=a.owner, due=a.due, due_text=a.due_text)
+        row(
+            "action", a.id, a.description, a.evidence, owner=a.owner, due=a.due, due_text=a.due_text
+        )
     for d in report.decisions:
         row("decision", d.id, d.description, d.evidence)
     for g in report.governance:

@@ -22,7 +22,9 @@ def render_markdown(report: Report) -> str:
     """A Markdown document with one section per part of the report."""
     m = report.meeting
     lines = [f"# {_md(m.title or 'Meeting')}", ""]
-    lines.append(f"Date: {m.date.isoformat() if m.date else 'unknown'} · {m.turns} turns · {m.words} words")
+    lines.append(
+        f"Date: {m.date.isoformat() if m.date else 'unknown'} · {m.turns} turns · {m.words} words"
+    )
     lines.append("")
     lines += ["| participant | role | turns | words |", "| --- | --- | ---: | ---: |"]
     lines += [f"| {_md(p.name)} | {p.role} | {p.turns} | {p.words} |" for p in m.participants]
@@ -39,7 +41,9 @@ def render_markdown(report: Report) -> str:
     for a in report.action_items:
         owner = _md(a.owner) if a.owner else "**no owner**"
         due = a.due.isoformat() if a.due else "**no date**"
-        lines.append(f"| {a.id} | {_md(a.description)} | {owner} | {due} | {_md(a.due_text or '')} |")
+        lines.append(
+            f"| {a.id} | {_md(a.description)} | {owner} | {due} | {_md(a.due_text or '')} |"
+        )
     lines += ["", f"## Decisions ({len(report.decisions)})", ""]
     for d in report.decisions:
         lines.append(f"- **{d.id}** {_md(d.description)}")

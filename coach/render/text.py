@@ -24,7 +24,11 @@ def render_text(report: Report) -> str:
     out.append(f"MISALIGNMENT FLAGS ({len(report.flags)})")
     for f in report.flags:
         out.append(f"  {f.id} [{f.severity}] {for_terminal(f.title)}  ({f.category})")
-        out.extend(textwrap.wrap(for_terminal(f.summary), 96, initial_indent="    ", subsequent_indent="    "))
+        out.extend(
+            textwrap.wrap(
+                for_terminal(f.summary), 96, initial_indent="    ", subsequent_indent="    "
+            )
+        )
         if f.parties:
             out.append("    parties: " + ", ".join(for_terminal(p) for p in f.parties))
         out.extend(_quote(ev) for ev in f.evidence)
@@ -46,7 +50,9 @@ def render_text(report: Report) -> str:
     out.append("")
     out.append(f"GOVERNANCE SUGGESTIONS ({len(report.governance)})")
     for g in report.governance:
-        out.append(f"  {g.id} [{g.priority}] {g.title}  (owner: {g.owner_role}; {g.framework}; addresses {', '.join(g.addresses)})")
+        out.append(
+            f"  {g.id} [{g.priority}] {g.title}  (owner: {g.owner_role}; {g.framework}; addresses {', '.join(g.addresses)})"
+        )
         out.extend(textwrap.wrap(g.rationale, 96, initial_indent="    ", subsequent_indent="    "))
     out.append("")
     out.append("COVERAGE")

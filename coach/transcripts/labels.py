@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 
 from coach.transcripts.timecodes import parse_range
+from coach.transcripts.turns import ROLE_LABELS
 
 MAX_LABEL = 40
 MAX_WORDS = 5
@@ -51,7 +52,6 @@ _PARTICLE_WORDS = (
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _NUMBERED = ("speaker", "participant", "guest", "person", "voice", "caller", "unknown speaker")
 _EXTRA_CHARS = frozenset(" .'’-_&")
-_ROLES = frozenset({"CEO", "CMO", "CIO", "CTO"})
 
 
 def split_role_suffix(label: str) -> tuple[str, str]:
@@ -155,7 +155,7 @@ def split_label(s: str) -> tuple[str, str, tuple[float, float | None] | None] | 
 def _key(label: str) -> str:
     """The label without a CEO/CMO/CIO/CTO suffix: `Dana (CMO)` and `Dana` count together."""
     base, paren = split_role_suffix(label)
-    return base if paren[1:-1].strip().upper() in _ROLES else label
+    return base if paren[1:-1].strip().upper() in ROLE_LABELS else label
 
 
 def choose_labels(counts: Counter[str]) -> set[str]:

@@ -9,7 +9,7 @@ from coach.models import Turn
 from coach.sanitize import clean_text
 
 UNKNOWN_SPEAKER = "Unknown"
-_ROLES = {"CEO", "CMO", "CIO", "CTO"}
+ROLE_LABELS = frozenset({"CEO", "CMO", "CIO", "CTO"})  # roles a speaker label may carry
 
 
 def squash(text: str) -> str:
@@ -23,7 +23,7 @@ def split_role(label: str) -> tuple[str, str | None]:
         i = label.rfind("(")
         if i > 0:
             role = label[i + 1 : -1].strip().upper()
-            if role in _ROLES:
+            if role in ROLE_LABELS:
                 return label[:i].rstrip(), role
     return label, None
 

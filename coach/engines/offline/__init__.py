@@ -26,5 +26,7 @@ class OfflineEngine:
             discussed=discussed,
         )
         if meeting.date is None and any(a.due_text for a in findings.action_items):
-            findings.warnings.append("no meeting date: due dates are left unresolved; pass --date YYYY-MM-DD")
+            findings.warnings.append(
+                "no meeting date: due dates are left unresolved; pass --date YYYY-MM-DD"
+            )
         return findings, EngineInfo(provider="offline", model=ENGINE_VERSION)

@@ -22,7 +22,10 @@ _STRONG = re.compile(
     r"i\s+need\s+to|i\s+have\s+to|i've\s+got\s+to|i\s+should)\s+(?:also\s+|just\s+|then\s+|probably\s+|definitely\s+|quickly\s+|personally\s+)?([a-z][a-z'-]*)(?:\s+([a-z][a-z'-]*))?",
     _I,
 )
-_WEAK_MARKERS = re.compile(r"^(?:i\s+can|we\s+can|we'll|we\s+will|we're\s+going\s+to|we\s+are\s+going\s+to|i\s+need\s+to|i\s+have\s+to|i've\s+got\s+to|i\s+should|my\s+team)", _I)
+_WEAK_MARKERS = re.compile(
+    r"^(?:i\s+can|we\s+can|we'll|we\s+will|we're\s+going\s+to|we\s+are\s+going\s+to|i\s+need\s+to|i\s+have\s+to|i've\s+got\s+to|i\s+should|my\s+team)",
+    _I,
+)
 _TAKE_IT = re.compile(
     r"\b(?:leave\s+it\s+with\s+me|that's\s+on\s+me|i'm\s+on\s+it|i'll\s+take\s+(?:that|it|this)(?:\s+one)?|"
     r"i\s+can\s+(?:take|do|own|handle)\s+(?:that|it|this)|i'll\s+(?:own|handle|do)\s+(?:that|it|this)|"
@@ -30,7 +33,7 @@ _TAKE_IT = re.compile(
     _I,
 )
 _NAMED = re.compile(
-    r"\b(?:action\s+items?\s*(?:for|on)\s+(?P<a>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*[:,-]?|"
+    r"\b(?:(?i:action\s+items?\s*(?:for|on))\s+(?P<a>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*[:,-]?|"
     r"(?P<b>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s+(?:to|will|is\s+going\s+to|'s\s+going\s+to|is\s+gonna|'ll)\s+(?P<verb>[a-z][a-z'-]+)|"
     r"(?P<c>[A-Z][\w'-]+)\s+and\s+I\s+(?:will|'ll|are\s+going\s+to|can)\s+(?P<verb2>[a-z][a-z'-]+)|"
     r"(?P<d>[A-Z][\w'-]+),\s+(?:you\s+and\s+[A-Z][\w'-]+\s+)?(?P<verb3>take|own|send|draft|write|run|lead|handle|pull|book|set\s+up|put\s+together|bring|get|check|find|sort|prepare)\b)",
@@ -42,7 +45,10 @@ _REQUEST = re.compile(
     r"\bcan\s+(?:we\s+get|i\s+get)\s+(?:you|your)\b|\bnext\s+time,?\s+(?:can|could)\s+you\b|\bmind\s+(?:taking|owning|doing)\b",
     _I,
 )
-_OFFER = re.compile(r"\b(?:should|shall)\s+i\b|\b(?:do\s+you\s+)?want\s+me\s+to\b|\bwould\s+it\s+help\s+if\s+i\b", _I)
+_OFFER = re.compile(
+    r"\b(?:should|shall)\s+i\b|\b(?:do\s+you\s+)?want\s+me\s+to\b|\bwould\s+it\s+help\s+if\s+i\b",
+    _I,
+)
 _UNOWNED = re.compile(
     r"\b(?:some(?:one|body)\s+(?:should|needs\s+to|has\s+to|ought\s+to|must|'s\s+got\s+to|has\s+got\s+to|will\s+need\s+to)|"
     r"we\s+need\s+(?:someone|somebody)\s+to|(?:someone|somebody)\s+(?:has|needs)\s+to|"
@@ -76,16 +82,88 @@ _HEDGE = re.compile(
     r"i\s+guess)\b",
     _I,
 )
-_CONDITIONAL = re.compile(r"^\W*(?:(?:and|but|so|well|okay|ok|look),?\s+)?(?:if|unless|once|as\s+long\s+as|assuming)\b", _I)
-_CAPABILITY = re.compile(r"(?:i|we)\s+can\b|we'll\b|we\s+will\b|we're\s+going\s+to|we\s+are\s+going\s+to", _I)
-_PAST = re.compile(r"\b(?:(?:should|could|would|might)\s+have|(?:should|could|would)'ve|last\s+(?:week|time|month|quarter|year|night)|yesterday|already|ago|earlier\s+today)\b", _I)
+_CONDITIONAL = re.compile(
+    r"^\W*(?:(?:and|but|so|well|okay|ok|look),?\s+)?(?:if|unless|once|as\s+long\s+as|assuming)\b",
+    _I,
+)
+_CAPABILITY = re.compile(
+    r"(?:i|we)\s+can\b|we'll\b|we\s+will\b|we're\s+going\s+to|we\s+are\s+going\s+to", _I
+)
+_PAST = re.compile(
+    r"\b(?:(?:should|could|would|might)\s+have|(?:should|could|would)'ve|last\s+(?:week|time|month|quarter|year|night)|yesterday|already|ago|earlier\s+today)\b",
+    _I,
+)
 # Verbs after "I'll"/"let me" that are talk about the meeting itself, not a task.
 _NOT_TASK = frozenset(
-    "be say admit give leave stop pass keep see think guess start jump play repeat echo "
-    "ask answer explain clarify add finish wrap hand defer turn note mention summarize summarise "
-    "share show pull put drop bring go try just confess point remind argue disagree agree hear "
-    "believe bet assume suppose wonder need mute unmute move check accept concede allow recap propose "
-    "park hold sound frame buy know".split()
+    [
+        "be",
+        "say",
+        "admit",
+        "give",
+        "leave",
+        "stop",
+        "pass",
+        "keep",
+        "see",
+        "think",
+        "guess",
+        "start",
+        "jump",
+        "play",
+        "repeat",
+        "echo",
+        "ask",
+        "answer",
+        "explain",
+        "clarify",
+        "add",
+        "finish",
+        "wrap",
+        "hand",
+        "defer",
+        "turn",
+        "note",
+        "mention",
+        "summarize",
+        "summarise",
+        "share",
+        "show",
+        "pull",
+        "put",
+        "drop",
+        "bring",
+        "go",
+        "try",
+        "just",
+        "confess",
+        "point",
+        "remind",
+        "argue",
+        "disagree",
+        "agree",
+        "hear",
+        "believe",
+        "bet",
+        "assume",
+        "suppose",
+        "wonder",
+        "need",
+        "mute",
+        "unmute",
+        "move",
+        "check",
+        "accept",
+        "concede",
+        "allow",
+        "recap",
+        "propose",
+        "park",
+        "hold",
+        "sound",
+        "frame",
+        "buy",
+        "know",
+    ]
 )
 # ...unless what follows makes them a task ("share the deck with legal", "pull the churn list").
 _TASK_OBJECT = re.compile(
@@ -104,8 +182,7 @@ _WORK_VERBS = frozenset(
     "pitch cost price negotiate renegotiate mock spin configure deploy migrate clean put move take start "
     "ask tell set-up analyse analyze investigate research plan draw outline spec cut turn give hold "
     "reconcile benchmark recommend sketch pressure-test triage escalate talk have re-run help push tell let "
-    "chase message update."
-    .replace(".", "").split()
+    "chase message update.".replace(".", "").split()
 )
 _SPEECH_ONLY = re.compile(
     r"\b(?:share\s+my\s+screen|pull\s+(?:it\s+|that\s+|this\s+)?up|show\s+you|go\s+first|hand\s+(?:it\s+)?over|"
@@ -162,8 +239,15 @@ def describe(text: str, due: DueDate | None) -> str:
     body = text
     if due is not None:
         body = body.replace(due.text, " ")
-    body = re.sub(r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=[a-z])", "", body.strip())  # "Marcus, can you..."
-    body = re.sub(r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=(?:can|could|would|will|please)\b)", "", body, flags=_I)
+    body = re.sub(
+        r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=[a-z])", "", body.strip()
+    )  # "Marcus, can you..."
+    body = re.sub(
+        r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=(?:can|could|would|will|please)\b)",
+        "",
+        body,
+        flags=_I,
+    )
     body = _LEAD.sub("", body, count=1)
     body = re.sub(r"^(?:to\s+)", "", body.strip())
     body = re.sub(r"\s+", " ", body).strip(" ,.;:!?-")
@@ -194,7 +278,9 @@ def _accepts(transcript: Transcript, turn: int, asker: str) -> Sentence | None:
     return first
 
 
-def find_action_items(transcript: Transcript, people: People, meeting_date: dt.date | None) -> list[ActionItem]:
+def find_action_items(
+    transcript: Transcript, people: People, meeting_date: dt.date | None
+) -> list[ActionItem]:
     """Every action item the offline rules find, in transcript order."""
     found: list[_Found] = []
     consumed: set[tuple[int, int]] = set()
@@ -214,7 +300,9 @@ def find_action_items(transcript: Transcript, people: People, meeting_date: dt.d
     return _to_items(_dedupe(found), transcript, meeting_date)
 
 
-def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transcript, people: People) -> _Found | None:
+def _classify(
+    clause: Sentence, sent: Sentence, speaker: str, transcript: Transcript, people: People
+) -> _Found | None:
     text = clause.text
     if _PAST.search(text) and not find_due(text, None):
         return None
@@ -222,9 +310,19 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
     m = _UNOWNED.search(text)
     if m and not sent.is_question:
         volunteer = _accepts(transcript, clause.turn, speaker)
-        if volunteer is not None and re.search(r"\b(?:i|i'll|me|let\s+me|i\s+can)\b", volunteer.text, _I):
+        if volunteer is not None and re.search(
+            r"\b(?:i|i'll|me|let\s+me|i\s+can)\b", volunteer.text, _I
+        ):
             nxt = transcript.turns[clause.turn + 1].speaker
-            return _Found(nxt, clause, speaker, [(volunteer, nxt)], [clause, volunteer], 0.7, body=m.group("rest"))
+            return _Found(
+                nxt,
+                clause,
+                speaker,
+                [(volunteer, nxt)],
+                [clause, volunteer],
+                0.7,
+                body=m.group("rest"),
+            )
         return _Found(None, clause, speaker, confidence=0.6, body=m.group("rest"))
     # "Action item: Priya to send the deck" / "Priya to draft the brief" / "Raj and I will pair on it"
     label = _ACTION_LABEL.search(text)
@@ -238,26 +336,54 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
             owner = people.function_owner(name)
         verb = named.group("verb") or named.group("verb2") or named.group("verb3")
         loose = bool(named.group("a") or named.group("c") or named.group("d"))
-        if owner and (loose or (verb and verb.casefold() in _WORK_VERBS)) and not _is_hedged(text):
-            if not sent.is_question or named.group("a"):
-                return _Found(owner, clause, speaker, confidence=0.8)
+        work = loose or (verb is not None and verb.casefold() in _WORK_VERBS)
+        if owner and work and not _is_hedged(text) and (not sent.is_question or named.group("a")):
+            return _Found(owner, clause, speaker, confidence=0.8)
     if label and not _is_hedged(text):
         mentioned = people.mentioned(label.group("rest"))
-        return _Found(mentioned[0] if mentioned else speaker, clause, speaker, confidence=0.75, body=label.group("rest"))
+        return _Found(
+            mentioned[0] if mentioned else speaker,
+            clause,
+            speaker,
+            confidence=0.75,
+            body=label.group("rest"),
+        )
     # "Shall I draft it?" — "Yes please."
     if _OFFER.search(text) and sent.is_question:
         if _SPEECH_ONLY.search(text) or _is_hedged(text) or " or " in text:
             return None
         ok = _accepts(transcript, clause.turn, speaker)
         if ok is not None:
-            return _Found(speaker, clause, speaker, [(ok, transcript.turns[clause.turn + 1].speaker)], [clause], 0.75)
+            return _Found(
+                speaker,
+                clause,
+                speaker,
+                [(ok, transcript.turns[clause.turn + 1].speaker)],
+                [clause],
+                0.75,
+            )
         return None
     # "Raj, can you pull the churn list?" — "Sure, Thursday."
     request = _REQUEST.search(text)
-    if request and (sent.is_question or re.search(r"\bplease\b|\byou'll\b|\byou're\s+going\s+to\b", text, _I)):
-        after = re.findall(r"[a-z][a-z'-]*", text[request.end():].casefold())[:3]
-        verb = next((w for w in after if w not in {"also", "just", "please", "maybe", "quickly", "two", "guys", "all", "both"}), None)
-        if _is_hedged(text) or len(text.split()) < 4 or verb not in _WORK_VERBS or _SPEECH_ONLY.search(text):
+    if request and (
+        sent.is_question or re.search(r"\bplease\b|\byou'll\b|\byou're\s+going\s+to\b", text, _I)
+    ):
+        after = re.findall(r"[a-z][a-z'-]*", text[request.end() :].casefold())[:3]
+        verb = next(
+            (
+                w
+                for w in after
+                if w
+                not in {"also", "just", "please", "maybe", "quickly", "two", "guys", "all", "both"}
+            ),
+            None,
+        )
+        if (
+            _is_hedged(text)
+            or len(text.split()) < 4
+            or verb not in _WORK_VERBS
+            or _SPEECH_ONLY.search(text)
+        ):
             return None
         ok = _accepts(transcript, clause.turn, speaker)
         if ok is None:
@@ -265,11 +391,26 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         accepter = transcript.turns[clause.turn + 1].speaker
         reply = sentences(clause.turn + 1, transcript.turns[clause.turn + 1].text)[1:3]
         # "Sure. I'll have it to you by Friday." is the same item, with its date.
-        same = [r for r in reply if not re.search(r"\b(?:also|another|separately|and\s+then)\b", r.text, _I)]
-        return _Found(accepter, clause, speaker, [(ok, accepter), *[(r, "") for r in same]], [clause, ok, *same], 0.8)
+        same = [
+            r
+            for r in reply
+            if not re.search(r"\b(?:also|another|separately|and\s+then)\b", r.text, _I)
+        ]
+        return _Found(
+            accepter,
+            clause,
+            speaker,
+            [(ok, accepter), *[(r, "") for r in same]],
+            [clause, ok, *same],
+            0.8,
+        )
     # "I'll send the pack tomorrow" / "let me check with legal" / "we'll turn it around by Friday"
     strong = _STRONG.search(text)
-    if strong and text[: strong.start()].count("'") % 2 == 1 and re.search(r"(?:^|\s)'", text[: strong.start()]):
+    if (
+        strong
+        and text[: strong.start()].count("'") % 2 == 1
+        and re.search(r"(?:^|\s)'", text[: strong.start()])
+    ):
         strong = None  # inside quoted words ("the campaign line is 'We'll tell you first'")
     if strong and not sent.is_question and not _is_hedged(text) and not _CONDITIONAL.search(text):
         weak = bool(_WEAK_MARKERS.match(strong.group(0)))
@@ -277,10 +418,10 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         needs_date = bool(_CAPABILITY.match(strong.group(0)))
         if needs_date and find_due(text, None) is None:
             return None
-        rest = text[strong.end():]
+        rest = text[strong.end() :]
         if strong.group(0).casefold().startswith("let") and len(re.findall(r"\w+", rest)) < 2:
             return None  # "Let me share." / "Let me check something." act in the meeting itself
-        if _verb_ok(text[strong.start():], strong.group(1), weak):
+        if _verb_ok(text[strong.start() :], strong.group(1), weak):
             subject = strong.group(0).split()[0].casefold()
             owner = speaker
             if subject in {"we'll", "we"}:
@@ -294,14 +435,17 @@ def _classify(clause: Sentence, sent: Sentence, speaker: str, transcript: Transc
         if prev.speaker != speaker:
             ps = sentences(clause.turn - 1, prev.text)
             # Only an ask can be taken: a question or a request, not any remark before it.
-            if ps and (ps[-1].is_question or _REQUEST.search(ps[-1].text) or _UNOWNED.search(ps[-1].text)):
+            if ps and (
+                ps[-1].is_question or _REQUEST.search(ps[-1].text) or _UNOWNED.search(ps[-1].text)
+            ):
                 ask = ps[-1]
                 return _Found(speaker, ask, prev.speaker, [(clause, speaker)], [ask, clause], 0.7)
     return None
 
 
 _ANAPHORIC = re.compile(
-    r"\b(?:do|send|get|have|bring|put|take|share|circulate|forward|finish|fold)\s+(?:it|that|them|this|those|one)\b", _I
+    r"\b(?:do|send|get|have|bring|put|take|share|circulate|forward|finish|fold)\s+(?:it|that|them|this|those|one)\b",
+    _I,
 )
 
 
@@ -310,8 +454,13 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     kept: list[_Found] = []
     for f in found:
         follow_up = next(
-            (k for k in reversed(kept)
-             if k.owner == f.owner and 0 <= f.sentence.turn - k.sentence.turn <= 3 and _ANAPHORIC.search(f.sentence.text)),
+            (
+                k
+                for k in reversed(kept)
+                if k.owner == f.owner
+                and 0 <= f.sentence.turn - k.sentence.turn <= 3
+                and _ANAPHORIC.search(f.sentence.text)
+            ),
             None,
         )
         if follow_up is not None:
@@ -323,12 +472,19 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
             if k.owner != f.owner:
                 continue
             kw = set(re.findall(r"[a-z]{4,}", k.sentence.text.casefold()))
-            if words and kw and len(words & kw) / min(len(words), len(kw)) >= 0.8 and (
-                (k.sentence.turn, k.sentence.start) != (f.sentence.turn, f.sentence.start)
+            if (
+                words
+                and kw
+                and len(words & kw) / min(len(words), len(kw)) >= 0.8
+                and ((k.sentence.turn, k.sentence.start) != (f.sentence.turn, f.sentence.start))
             ):
                 duplicate = True
                 break
-            if (k.sentence.turn, k.sentence.start, k.sentence.end) == (f.sentence.turn, f.sentence.start, f.sentence.end):
+            if (k.sentence.turn, k.sentence.start, k.sentence.end) == (
+                f.sentence.turn,
+                f.sentence.start,
+                f.sentence.end,
+            ):
                 duplicate = True
                 break
         if not duplicate:
@@ -336,7 +492,10 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     return kept
 
 
-_PERIOD_ONLY = re.compile(r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b", _I)
+_PERIOD_ONLY = re.compile(
+    r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b",
+    _I,
+)
 
 
 def best_due(text: str, meeting_date: dt.date | None) -> DueDate | None:
@@ -361,7 +520,9 @@ def _due_sources(f: _Found, transcript: Transcript) -> list[str]:
     return sources
 
 
-def _to_items(found: list[_Found], transcript: Transcript, meeting_date: dt.date | None) -> list[ActionItem]:
+def _to_items(
+    found: list[_Found], transcript: Transcript, meeting_date: dt.date | None
+) -> list[ActionItem]:
     items = []
     for f in found:
         due = None

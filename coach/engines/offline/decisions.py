@@ -54,8 +54,18 @@ _NOT_DECIDED = re.compile(
 
 
 def _clean(text: str) -> str:
-    body = re.sub(r"^\W*(?:(?:so|ok(?:ay)?|right|alright|good|great|yes|yeah|fine|then|and|agreed)\W+)*", "", text, flags=_I)
-    body = re.sub(r"^(?:let's\s+agree|we(?:'ve|\s+have)?\s+(?:all\s+)?(?:agreed|decided)|the\s+decision\s+is|decision)\W*(?:that\s+)?", "", body, flags=_I)
+    body = re.sub(
+        r"^\W*(?:(?:so|ok(?:ay)?|right|alright|good|great|yes|yeah|fine|then|and|agreed)\W+)*",
+        "",
+        text,
+        flags=_I,
+    )
+    body = re.sub(
+        r"^(?:let's\s+agree|we(?:'ve|\s+have)?\s+(?:all\s+)?(?:agreed|decided)|the\s+decision\s+is|decision)\W*(?:that\s+)?",
+        "",
+        body,
+        flags=_I,
+    )
     body = body.strip(" .!?,;:")
     if len(body) > 160:
         body = body[:157].rsplit(" ", 1)[0] + "..."
@@ -92,17 +102,30 @@ def find_decisions(transcript: Transcript) -> list[Decision]:
                 if prev is None or (prev.turn, prev.start) in seen:
                     continue
                 seen.update({(i, s.start), (prev.turn, prev.start)})
-                found.append(Decision(id="", description=_clean(prev.text), evidence=[
-                    Evidence(turn=prev.turn, speaker=turns[prev.turn].speaker, quote=prev.text),
-                    Evidence(turn=i, speaker=turn.speaker, quote=s.text),
-                ]))
+                found.append(
+                    Decision(
+                        id="",
+                        description=_clean(prev.text),
+                        evidence=[
+                            Evidence(
+                                turn=prev.turn, speaker=turns[prev.turn].speaker, quote=prev.text
+                            ),
+                            Evidence(turn=i, speaker=turn.speaker, quote=s.text),
+                        ],
+                    )
+                )
                 continue
             if not _is_decision(s):
                 continue
             seen.add((i, s.start))
             ev = Evidence(turn=i, speaker=turn.speaker, quote=s.text)
             last = found[-1] if found else None
-            if last and n > 0 and last.evidence[-1].turn == i and last.evidence[-1].quote == ss[n - 1].text:
+            if (
+                last
+                and n > 0
+                and last.evidence[-1].turn == i
+                and last.evidence[-1].quote == ss[n - 1].text
+            ):
                 # One decision said over two sentences stays one decision.
                 last.evidence.append(ev)
                 continue
@@ -111,7 +134,12 @@ def find_decisions(transcript: Transcript) -> list[Decision]:
         if i + 1 < len(turns) and ss and turns[i + 1].speaker != turn.speaker:
             reply = sentences(i + 1, turns[i + 1].text)
             proposal = next((s for s in reversed(ss) if _PROPOSAL.search(s.text)), None)
-            if reply and proposal and _AGREE_REPLY.search(reply[0].text) and (i, proposal.start) not in seen:
+            if (
+                reply
+                and proposal
+                and _AGREE_REPLY.search(reply[0].text)
+                and (i, proposal.start) not in seen
+            ):
                 if _NOT_DECIDED.search(proposal.text.replace("should we", "")):
                     continue
                 seen.add((i, proposal.start))
@@ -119,7 +147,15 @@ def find_decisions(transcript: Transcript) -> list[Decision]:
                 found.append(
                     Decision(
                         id="",
-                        description=_clean(re.sub(r"^.*?\b(?:what\s+if\s+we|how\s+about|i\s+propose(?:\s+that)?|i'd\s+suggest|i\s+suggest|why\s+don't\s+we|should\s+we|can\s+we\s+agree(?:\s+that)?|let's)\s+", "", proposal.text, count=1, flags=_I)),
+                        description=_clean(
+                            re.sub(
+                                r"^.*?\b(?:what\s+if\s+we|how\s+about|i\s+propose(?:\s+that)?|i'd\s+suggest|i\s+suggest|why\s+don't\s+we|should\s+we|can\s+we\s+agree(?:\s+that)?|let's)\s+",
+                                "",
+                                proposal.text,
+                                count=1,
+                                flags=_I,
+                            )
+                        ),
                         evidence=[
                             Evidence(turn=i, speaker=turn.speaker, quote=proposal.text),
                             Evidence(turn=i + 1, speaker=turns[i + 1].speaker, quote=reply[0].text),
@@ -138,7 +174,11 @@ def _dedupe(found: list[Decision]) -> list[Decision]:
     kept: list[Decision] = []
     for d in found:
         words = _words(d)
-        if any(min(len(words), len(_words(k))) >= 4 and len(words & _words(k)) / min(len(words), len(_words(k))) >= 0.7 for k in kept):
+        if any(
+            min(len(words), len(_words(k))) >= 4
+            and len(words & _words(k)) / min(len(words), len(_words(k))) >= 0.7
+            for k in kept
+        ):
             continue
         kept.append(d)
     return kept

@@ -77,7 +77,9 @@ def tally_signals(transcript: Transcript, people: People) -> dict[str, _Tally]:
                     by_category.setdefault(hit.category, []).append(hit)
             for category, cat_hits in by_category.items():
                 tally = tallies.setdefault(category, _Tally())
-                strong = sum(_weight(h, side) for h in cat_hits if h.kind in ("marketing", "it", "any"))
+                strong = sum(
+                    _weight(h, side) for h in cat_hits if h.kind in ("marketing", "it", "any")
+                )
                 topics = {h.phrase for h in cat_hits if h.kind == "topics"}
                 resolved = sum(1 for h in cat_hits if h.kind == "resolved")
                 tally.resolved += resolved

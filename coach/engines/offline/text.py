@@ -11,7 +11,9 @@ _END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 _CLAUSE = re.compile(
     r";\s+|,\s+(?:and|but|then)\s+(?=(?:i|we|you|let)\b)|\s+(?:--|–|—)\s+", re.IGNORECASE
 )
-_ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|st|vs|etc|e\.g|i\.e|approx|no|inc|ltd|jr|sr)\.$", re.IGNORECASE)
+_ABBREV = re.compile(
+    r"\b(?:dr|mr|mrs|ms|st|vs|etc|e\.g|i\.e|approx|no|inc|ltd|jr|sr)\.$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -66,4 +68,3 @@ def clauses(s: Sentence) -> list[Sentence]:
     if s.text[start:].strip():
         out.append(_make(s.turn, s.text, start, len(s.text)).shift(s.start))
     return out
-

@@ -1,0 +1,162 @@
+"""The offline engine on small hand-written meetings: commitments, decisions, flags, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coach import analyze
+from coach.models import Report
+
+MONDAY = "2026-03-02"
+
+
+def run(text: str, roles: str | None = None, date: str | None = MONDAY) -> Report:
+    return analyze(text, roles=roles, date=date)
+
+
+def owners(report: Report) -> list[str | None]:
+    return [a.owner for a in report.action_items]
+
+
+def test_first_person_commitment_resolves_owner_and_due() -> None:
+    r = run(
+        "Ana Silva: Fine. I'll send you the vendor's security pack tomorrow.\nBen Cole: Thanks."
+    )
+    (item,) = r.action_items
+    assert item.owner == "Ana Silva"
+    assert item.due == dt.date(2026, 3, 3) and item.due_text == "tomorrow"
+    assert "security pack" in item.description
+
+
+def test_accepted_request_belongs_to_the_person_who_accepted() -> None:
+    r = run(
+        "Dana: Raj, can you pull the churn list for the board?\nRaj: Sure, I'll have it Thursday.\nDana: Great."
+    )
+    (item,) = r.action_items
+    assert item.owner == "Raj"
+    assert item.due == dt.date(2026, 3, 5)
+    assert [e.turn for e in item.evidence] == [0, 1]
+
+
+def test_request_nobody_accepts_is_not_an_action() -> None:
+    r = run(
+        "Dana: Raj, can you pull the churn list for the board?\nRaj: Honestly I can't this week, we're in a freeze."
+    )
+    assert r.action_items == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Raj: I won't have time to review the vendor contract before the offsite.",
+        "Raj: We could maybe look at a customer data platform someday.",
+        "Raj: I sent the deck to legal on Monday.",
+        "Raj: If budget ever appears, I'll build a proper attribution model.",
+        "Raj: Let me be honest with you about the timeline.",
+        "Raj: We'll circle back on that.",
+    ],
+)
+def test_refusals_hypotheticals_past_and_talk_are_not_actions(line: str) -> None:
+    assert run(f"Dana: Okay.\n{line}\nDana: Noted.").action_items == []
+
+
+def test_someone_should_is_an_unowned_task() -> None:
+    r = run("Ben: Someone should check whether the DPA covers the new vendor.\nAna: Good point.")
+    (item,) = r.action_items
+    assert item.owner is None and "DPA" in item.description
+
+
+def test_volunteer_takes_an_unowned_task() -> None:
+    r = run(
+        "Ben: Someone should check whether the DPA covers the new vendor.\nAna: I can do that, by Friday."
+    )
+    (item,) = r.action_items
+    assert item.owner == "Ana" and item.due == dt.date(2026, 3, 6)
+
+
+def test_named_assignment_and_joint_owner() -> None:
+    r = run(
+        "Lead: Action item for Priya: draft the consent banner copy by end of the month.\n"
+        "Priya: Ok.\n"
+        "Omar: Priya and I will pair on the tag audit next week.\n"
+        "Lead: Good."
+    )
+    assert owners(r) == ["Priya", "Priya"]
+    assert r.action_items[0].due == dt.date(2026, 3, 31)
+    assert r.action_items[1].due == dt.date(2026, 3, 13)
+
+
+def test_without_a_meeting_date_due_text_is_kept_and_date_left_empty() -> None:
+    r = run("Ana: I'll send the pack by Friday.\nBen: Thanks.", date=None)
+    (item,) = r.action_items
+    assert item.due is None and item.due_text == "by Friday"
+    assert any("--date" in w for w in r.warnings)
+
+
+def test_decisions_said_outright_and_agreed_to() -> None:
+    r = run(
+        "Dana: Let's agree that from now on any new tool goes through an intake review with IT.\n"
+        "Raj: Agreed.\n"
+        "Dana: How about we move the launch to the 20th?\n"
+        "Raj: Deal.\n"
+        "Dana: Should we go with Braze?\n"
+        "Raj: Let's think about it.\n"
+        "Dana: The board decided last month to freeze hiring."
+    )
+    texts = [d.description for d in r.decisions]
+    assert len(texts) == 2
+    assert "intake review" in texts[0]
+    assert "launch to the 20th" in texts[1]
+
+
+MISALIGNED = """\
+Dana Whitfield: We signed the contract for the new webinar platform last week and it goes live on the 30th.
+Raj Patel: Signed? This is the first I'm hearing of it. Security hasn't seen it and it needs a data protection review.
+Dana Whitfield: We couldn't wait for the usual six-week review, the summit date is fixed.
+Raj Patel: This keeps happening. Marketing buys a tool and my team finds out when the invoice lands.
+Marcus Lee: Nobody told us it needs the CRM integration, and that's not on our roadmap this quarter.
+"""
+
+
+def test_late_involvement_is_flagged_with_both_sides_quoted() -> None:
+    r = run(MISALIGNED, roles="Dana Whitfield=CMO,Raj Patel=CIO,Marcus Lee=CTO")
+    flag = next(f for f in r.flags if f.category == "late_involvement")
+    assert {"Dana Whitfield", "Raj Patel"} <= set(flag.parties)
+    assert {e.speaker for e in flag.evidence} >= {"Dana Whitfield", "Raj Patel"}
+    assert r.coverage["late_involvement"] == "flagged"
+    gov = [g for g in r.governance if flag.id in g.addresses]
+    assert gov and gov[0].framework == "three steps #1"
+
+
+def test_aligned_meeting_gets_no_flags() -> None:
+    r = run(
+        "Dana: The pilot numbers look good, and Raj's team was in from day one.\n"
+        "Raj: Yes, security signed off in the first week, no surprises.\n"
+        "Dana: I'll send the summary to the CEO tomorrow.\n"
+        "Raj: Great, and we review the shared scorecard together next month.",
+        roles="Dana=CMO,Raj=CIO",
+    )
+    assert r.flags == [] and r.governance == []
+
+
+def test_every_quote_is_a_verbatim_slice_of_its_turn() -> None:
+    r = run(
+        MISALIGNED + "Raj Patel: I'll draft the intake checklist by Friday.\n",
+        roles="Dana Whitfield=CMO",
+    )
+    text = [t for t in MISALIGNED.splitlines()] + [
+        "Raj Patel: I'll draft the intake checklist by Friday."
+    ]
+    for item in [*r.flags, *r.action_items, *r.decisions]:
+        for ev in item.evidence:
+            assert ev.quote in text[ev.turn]
+
+
+def test_roles_come_from_introductions_when_not_given() -> None:
+    r = run(
+        "Lena: Morning all, for the new folks, I'm Lena, I run IT.\nOmar: And I'm Omar, the CMO.\nLena: Let's start."
+    )
+    roles = {p.name: p.role for p in r.meeting.participants}
+    assert roles == {"Lena": "CIO", "Omar": "CMO"}
