@@ -23,13 +23,16 @@ def long_meeting(words: int) -> tuple[Transcript, dict[str, str]]:
     """A meeting of about `words` words, stitched from the dataset's transcripts (real speech)."""
     turns: list[Turn] = []
     roles: dict[str, str] = {}
+    count = 0
     meetings = load_dataset(DATASET)
-    while sum(len(t.text.split()) for t in turns) < words:
+    while count < words:
         for m in meetings:
-            turns += load_transcript(m.transcript_path).turns
             roles.update(m.gold.roles)
-            if sum(len(t.text.split()) for t in turns) >= words:
-                break
+            for turn in load_transcript(m.transcript_path).turns:
+                turns.append(turn)
+                count += len(turn.text.split())
+                if count >= words:
+                    return Transcript(turns=turns), roles
     return Transcript(turns=turns), roles
 
 

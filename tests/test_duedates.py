@@ -12,7 +12,6 @@ import datetime as dt
 import importlib
 import importlib.util
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -444,30 +443,6 @@ def test_due_date_is_frozen() -> None:
         due.text = "x"
 
 
-def test_fast_on_sentences_without_dates() -> None:
-    sentences = [
-        "I think the main issue is that marketing picked the tool without asking us.",
-        "Yes, and the integration with the CRM was never scoped properly, honestly.",
-        "We should be more aligned on what success looks like for this campaign.",
-        "Okay.",
-        "Priya, what does your team need from IT to make the webinar platform work?",
-    ] * 200
-    start = time.perf_counter()
-    for s in sentences:
-        find_due(s, dt.date(2026, 3, 5))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.1, f"{elapsed:.3f}s for 1,000 sentences"
-
-
-def test_fast_on_sentences_with_dates() -> None:
-    sentences = [s for _, s, _, _ in ALL_CASES] * 3
-    start = time.perf_counter()
-    for s in sentences:
-        find_all_due(s, dt.date(2026, 3, 5))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.3, f"{elapsed:.3f}s for {len(sentences)} sentences"
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -495,10 +470,10 @@ def test_fast_on_sentences_with_dates() -> None:
         "2026-" * 3_000,
     ],
 )
-def test_no_catastrophic_backtracking(text: str) -> None:
-    start = time.perf_counter()
-    find_all_due(text, dt.date(2026, 3, 5))
-    assert time.perf_counter() - start < 1.0
+def test_pathological_input_returns_spans_inside_it(text: str) -> None:
+    # Speed is measured in benchmarks/; here a regex that backtracks badly would simply hang.
+    for due in find_all_due(text, dt.date(2026, 3, 5)):
+        assert text[due.start : due.end] == due.text
 
 
 def _plain_search(text: str, meeting: dt.date | None) -> list[object]:
