@@ -36,6 +36,11 @@ def clean_errors(func: F) -> F:
             return func(*args, **kwargs)
         except CoachError as exc:
             fail(str(exc), exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`coach ... | head`): stop quietly, as other CLI tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("coach: interrupted", err=True)
             sys.exit(130)

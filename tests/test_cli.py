@@ -139,3 +139,17 @@ def test_several_inputs_write_one_report_each(tmp_path: Path) -> None:
 def test_console_script_and_module_agree() -> None:
     result = run("--version")
     assert result.returncode == 0 and "coach" in result.stdout
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    big = tmp_path / "long.txt"
+    big.write_text("".join(f"Dana: line {i} of a long meeting.\nRaj: reply {i}.\n" for i in range(20_000)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", "parse", str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(100)
+    proc.stdout.close()  # more than a pipe buffer is still to come: the next write breaks the pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert err == ""
