@@ -139,6 +139,7 @@ def analyze(
     """Analyse a transcript (a file, several files, or - / nothing for standard input)."""
     from coach.dates import parse_meeting_date
     from coach.pipeline import analyze as run
+    from coach.pipeline import estimate
     from coach.roles import parse_roles
     from coach.transcripts import load_transcript_with_warnings
 
@@ -156,6 +157,20 @@ def analyze(
     for source in sources:
         data, name = read_source(source)
         transcript, warnings = load_transcript_with_warnings(data, name=name)
+        if dry_run:
+            if provider == "offline":
+                click.echo("dry run: the offline engine makes no calls and costs nothing.")
+                continue
+            found = estimate(
+                transcript,
+                provider=provider,
+                model=model,
+                roles=parsed_roles,
+                date=parsed_date,
+                redact=redact,
+            )
+            click.echo(found.describe())
+            continue
         report = run(
             transcript,
             provider=provider,
@@ -167,7 +182,6 @@ def analyze(
             cache=not no_cache,
             record=record,
             cassettes=cassettes,
-            dry_run=dry_run,
             redact=redact,
         )
         report.warnings[:0] = warnings
@@ -245,7 +259,7 @@ def _clock(seconds: float) -> str:
     "baseline_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="Compare with this baseline [default: evals/baselines/<provider>.json when it exists].",
+    help="Compare with this baseline [default: evals/baselines/<dataset>/<provider>.json when it exists].",
 )
 @click.option(
     "--update-baseline", is_flag=True, help="Write this run's figures as the new baseline."
@@ -293,7 +307,7 @@ def eval_command(
         if target is not None:
             check_writable(target)
     explicit = baseline_path is not None
-    baseline_path = baseline_path or Path("evals/baselines") / f"{provider}.json"
+    baseline_path = baseline_path or Path("evals/baselines") / dataset.name / f"{provider}.json"
     baseline = None
     # A baseline named on the command line must exist unless this run is the one creating it.
     if baseline_path.exists() or (explicit and not update_baseline):
@@ -386,12 +400,12 @@ def doctor() -> None:
     click.echo(f"coach {__version__} on Python {platform.python_version()}")
     fw = load_frameworks()
     click.echo(f"frameworks: {len(fw.categories)} categories from {prompts_dir()}")
-    try:
-        from coach.tokens import describe_encoding
+    from coach.llm.providers import DEFAULT_MODEL, cache_dir
+    from coach.tokens import describe_encoding
 
-        click.echo(f"token counting: {describe_encoding('gpt-4.1-mini')}")
-    except ImportError:
-        click.echo("token counting: not available in this version")
+    model = os.environ.get("COACH_MODEL") or DEFAULT_MODEL
+    click.echo(f"token counting for {model}: {describe_encoding(model)}")
+    click.echo(f"LLM response cache: {cache_dir()}")
     key = "set" if os.environ.get("OPENAI_API_KEY") else "not set (the offline engine needs none)"
     click.echo(f"OPENAI_API_KEY: {key}")
     click.echo(f"default provider: {os.environ.get('COACH_PROVIDER', 'offline')}")

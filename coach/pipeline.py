@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from coach.engines import EngineOptions, Findings, get_engine
+from coach.engines.llm import Estimate
 from coach.frameworks import load_frameworks
 from coach.grounding import ground_items
+from coach.llm.protocol import LLMRequest, LLMResponse
 from coach.meeting import build_meeting
 from coach.models import (
     CATEGORIES,
@@ -22,7 +24,28 @@ from coach.models import (
     Report,
     Transcript,
 )
+from coach.redact import redact_transcript
 from coach.transcripts import load_transcript_with_warnings
+
+
+def prepare(
+    source: Path | str | bytes | Transcript,
+    *,
+    roles: Mapping[str, str] | str | None = None,
+    date: str | dt.date | None = None,
+    title: str | None = None,
+    redact: bool = False,
+) -> tuple[Transcript, Meeting, list[str]]:
+    """Load the transcript, resolve date and roles, and mask personal data when asked."""
+    warnings: list[str] = []
+    if isinstance(source, Transcript):
+        transcript = source
+    else:
+        transcript, warnings = load_transcript_with_warnings(source)
+    meeting, role_warnings = build_meeting(transcript, roles=roles, date=date, title=title)
+    if redact:
+        transcript = redact_transcript(transcript)
+    return transcript, meeting, [*warnings, *role_warnings]
 
 
 def analyze(
@@ -38,17 +61,12 @@ def analyze(
     cache: bool = True,
     record: Path | None = None,
     cassettes: Path | None = None,
-    dry_run: bool = False,
     redact: bool = False,
 ) -> Report:
     """Analyse one meeting: a Path is read as a file, a str or bytes as content."""
-    warnings: list[str] = []
-    if isinstance(source, Transcript):
-        transcript = source
-    else:
-        transcript, warnings = load_transcript_with_warnings(source)
-    meeting, role_warnings = build_meeting(transcript, roles=roles, date=date, title=title)
-    warnings += role_warnings
+    transcript, meeting, warnings = prepare(
+        source, roles=roles, date=date, title=title, redact=redact
+    )
     options = EngineOptions(
         model=model,
         base_url=base_url,
@@ -56,14 +74,39 @@ def analyze(
         cache=cache,
         record=record,
         cassettes=cassettes,
-        dry_run=dry_run,
-        redact=redact,
     )
     engine = get_engine(provider, options)
     started = time.perf_counter()
     findings, info = engine.run(transcript, meeting)
     info = info.model_copy(update={"elapsed_s": round(time.perf_counter() - started, 4)})
     return assemble(transcript, meeting, findings, info, warnings)
+
+
+def estimate(
+    source: Path | str | bytes | Transcript,
+    *,
+    provider: str = "openai",
+    model: str | None = None,
+    roles: Mapping[str, str] | str | None = None,
+    date: str | dt.date | None = None,
+    redact: bool = False,
+) -> Estimate:
+    """What analysing with an LLM provider would send and cost at most; nothing is sent."""
+    from coach.engines.llm import LLMEngine
+    from coach.llm.providers import DEFAULT_MODEL
+
+    transcript, meeting, _ = prepare(source, roles=roles, date=date, redact=redact)
+    engine = LLMEngine(_NoClient(), model or DEFAULT_MODEL)
+    return engine.estimate(transcript, meeting)
+
+
+class _NoClient:
+    """Stands in for a provider during a dry run; being called is a bug."""
+
+    name = "dry-run"
+
+    def complete(self, request: LLMRequest) -> LLMResponse:
+        raise AssertionError("a dry run must not call the provider")
 
 
 def assemble(

@@ -37,3 +37,19 @@ def design_transcript() -> Transcript:
         ],
         date=dt.date(2026, 3, 2),
     )
+
+
+SECRET = "sk-test-SECRET-0123456789abcdef"
+
+
+@pytest.fixture
+def fake_openai(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A running fake OpenAI server, a secret key in the environment, and a private cache."""
+    from tests.fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    yield server
+    server.stop()

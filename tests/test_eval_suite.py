@@ -120,7 +120,7 @@ def test_eval_cli_writes_reports_and_exits_1_on_regression(tmp_path: Path) -> No
 
 
 def test_offline_engine_meets_the_committed_baseline() -> None:
-    base = runner.load_baseline(ROOT / "evals" / "baselines" / "offline.json")
+    base = runner.load_baseline(ROOT / "evals" / "baselines" / "core" / "offline.json")
     result = runner.run_eval(DATASET, runner.engine_analyzer("offline"), provider="offline")
     assert runner.compare(result, base) == []
     assert result.metrics["evidence.grounded"] == 1.0

@@ -31,8 +31,7 @@ class EngineOptions(BaseModel):
     cache: bool = True
     record: Path | None = None
     cassettes: Path | None = None
-    dry_run: bool = False
-    redact: bool = False
+    chunk_tokens: int = 12_000
 
 
 class Engine(Protocol):
@@ -47,8 +46,17 @@ def get_engine(provider: str, options: EngineOptions | None = None) -> Engine:
     """The engine for a provider name; InputError for an unknown one."""
     from coach.errors import InputError
 
+    options = options or EngineOptions()
     if provider == "offline":
         from coach.engines.offline import OfflineEngine
 
         return OfflineEngine()
-    raise InputError(f"unknown provider {provider!r}; use offline")
+    if provider in ("openai", "replay"):
+        from coach.engines.llm import LLMEngine
+        from coach.llm.providers import DEFAULT_MODEL, make_client
+
+        model = options.model or DEFAULT_MODEL
+        return LLMEngine(
+            make_client(provider, options, model), model, chunk_tokens=options.chunk_tokens
+        )
+    raise InputError(f"unknown provider {provider!r}; use offline, openai or replay")

@@ -8,6 +8,12 @@ from coach.engines.offline.text import Sentence, sentences
 from coach.models import Decision, Evidence, Transcript
 
 _I = re.IGNORECASE
+# "Fine, we hold the launch a week": an opener, then "we" and a verb that changes a plan.
+_WE_DECIDE = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|fine|right|alright|good|then|great)[,.]?\s+)+(?:then\s+)?we(?:'ll|\s+will|'re\s+going\s+to)?\s+"
+    r"(?:hold|freeze|pause|park|drop|skip|cap|delay|push|postpone|move|switch|stick|keep|stay|cancel|kill|go\s+ahead|proceed|launch|ship|pilot|run\s+with|split|fund)\b",
+    re.IGNORECASE,
+)
 _DECIDED = re.compile(
     r"\b(?:we(?:'ve|\s+have)?\s+(?:all\s+)?agreed|we\s+are\s+agreed|we're\s+agreed|(?:so\s+)?it's\s+agreed|"
     r"decision(?:\s+is)?\s*[:,-]|the\s+decision\s+is|(?:we've|we\s+have|we)\s+decided|we're\s+deciding|"
@@ -23,7 +29,21 @@ _DECIDED = re.compile(
     r"^\W*(?:ok(?:ay)?|right|fine|good|great|then)[,.]?\s+so\s+(?:we|the|for|it|that)\b|"
     r"let's\s+keep\s+(?:it|the\s+\w+|them|this)\s+(?:at|as|on)\b|\bwe\s+keep\s+(?:the|it|our|\w+\s+\w+\s+for)\b|"
     r"(?:the|it|that)\s+(?:\w+\s+){0,3}(?:stays|stands)\b(?!\s+(?:out|up|to))|"
-    r"\b(?:no|nothing|don't|doesn't|won't|isn't|not)\b[^.?!]{0,80}?\b(?:until|unless|without)\b(?=[^.?!]{0,80}\b(?:sign|review|approv|clos|publish|done|through|pass)))",
+    r"\b(?:waits|holds|is\s+on\s+hold|stays\s+(?:off|closed|paused))\s+until\b|"
+    r"\bno\s+\w+(?:\s+\w+){0,3}\s+(?:gets?|goes|is|are)\s+\w+[^.?!]{0,60}\b(?:until|till)\b|"
+    r"^\W*(?:(?:right|ok(?:ay)?|fine|so|then|alright)[,.]?\s+)*(?!(?:what|how|where|who|why|which|whatever|depends)\b)\w+(?:\s+\w+)?\s+it\s+is\s*[.!]?\s*$|"
+    r"\b(?:no|nothing|don't|doesn't|won't|isn't|not)\b[^.?!]{0,80}?\b(?:until|till|unless|without)\b(?=[^.?!]{0,80}\b(?:sign|review|approv|clos|publish|done|through|pass)))",
+    _I,
+)
+# "Agreed. The brackets run on the Cup first." — a bare yes, then what was agreed.
+_AGREE_ONLY = re.compile(
+    r"^\W*(?:(?:yeah|yes|ok(?:ay)?|right|good|great|alright)[,.!]?\s*)*(?:agreed|done|deal|decided|settled|sold)\W*$",
+    _I,
+)
+_OPENER_ONLY = re.compile(r"^\W*(?:so|ok(?:ay)?|fine|right|alright|good|then|great)\W*$", _I)
+_NOT_CONTENT = re.compile(
+    r"\b(?:i'll|i\s+will|let\s+me|i\s+can|i'm\s+going\s+to|thanks|thank\s+you|was|were|went|had|did|'ve|been|since|"
+    r"here's|let's\s+be|i\s+don't|i\s+do\s+not|someone|somebody)\b",
     _I,
 )
 _BACK_REFERENCE = re.compile(
@@ -48,7 +68,7 @@ _NOT_DECIDED = re.compile(
     r"(?:can|could|should)\s+we\s+agree|did\s+we\s+(?:agree|decide)|who\s+decided|nobody\s+decided|"
     r"no\s+one\s+decided|what\s+we\s+(?:agreed|decided)|until\s+we\s+(?:agree|decide|know)|before\s+we\s+(?:agree|decide)|"
     r"let's\s+(?:see|think|discuss|talk|take|not\s+decide)|at\s+leadership|decided\s+it\b|i\s+(?:think|guess|suppose)|"
-    r"would|could|wish|hope|problems?|both)\b|^\W*(?:if|unless)\b",
+    r"would|could|wish|hope|problems?|both|let's\s+be|here's)\b|^\W*(?:if|unless)\b",
     _I,
 )
 
@@ -73,7 +93,8 @@ def _clean(text: str) -> str:
 
 
 def _is_decision(s: Sentence) -> bool:
-    return bool(_DECIDED.search(s.text)) and not s.is_question and not _NOT_DECIDED.search(s.text)
+    said = bool(_DECIDED.search(s.text) or _WE_DECIDE.search(s.text))
+    return said and not s.is_question and not _NOT_DECIDED.search(s.text)
 
 
 def _previous_sentence(transcript: Transcript, ss: list[Sentence], n: int) -> Sentence | None:
@@ -115,7 +136,21 @@ def find_decisions(transcript: Transcript) -> list[Decision]:
                     )
                 )
                 continue
-            if not _is_decision(s):
+            agreed_before = n > 0 and bool(_AGREE_ONLY.search(ss[n - 1].text))
+            content = (
+                agreed_before
+                and len(s.text.split()) >= 4
+                and not s.is_question
+                and not (_NOT_CONTENT.search(s.text) or _NOT_DECIDED.search(s.text))
+            )
+            # "Fine. We hold the Cup a week." reads as one sentence to the rules.
+            opened = (
+                n > 0
+                and bool(_OPENER_ONLY.search(ss[n - 1].text))
+                and bool(_WE_DECIDE.search(f"{ss[n - 1].text.strip(' .!')}, {s.text}"))
+                and not _NOT_DECIDED.search(s.text)
+            )
+            if not (_is_decision(s) or content or opened):
                 continue
             seen.add((i, s.start))
             ev = Evidence(turn=i, speaker=turn.speaker, quote=s.text)

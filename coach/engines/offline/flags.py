@@ -31,7 +31,7 @@ _PUSHBACK = re.compile(
 )
 # How much one signal counts: said by the side the list describes, by the other side, or by anyone.
 _WEIGHT = {"own": 1.0, "cross": 0.6, "any": 0.8}
-FLAG_AT = 2.6
+FLAG_AT = 2.2
 LENGTH_SLOPE = 0.5
 RESOLVED_WEIGHT = 0.3
 TOPIC_WEIGHT = 0.5

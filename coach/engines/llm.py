@@ -1,0 +1,340 @@
+"""The LLM engine: chunk the meeting, ask the model per chunk, validate, re-ask, merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from pydantic import BaseModel, ValidationError
+
+from coach.chunking import Chunk, chunk_turns
+from coach.engines import Findings
+from coach.errors import ProviderError
+from coach.llm.pricing import PRICES_AS_OF, cost_usd
+from coach.llm.prompts import prompt_version, render_turn, system_prompt, user_prompt
+from coach.llm.protocol import LLMClient, LLMRequest, Message, Usage
+from coach.llm.schema import Draft, DraftEvidence, strict_schema
+from coach.models import (
+    ActionItem,
+    Category,
+    Decision,
+    EngineInfo,
+    Evidence,
+    Flag,
+    Meeting,
+    Transcript,
+)
+from coach.tokens import counter_for
+
+MAX_REASKS = 2
+
+
+class Estimate(BaseModel):
+    """A dry run's figures."""
+
+    model: str
+    requests: int
+    input_tokens: int
+    max_output_tokens: int
+    max_cost_usd: float
+    exact_tokens: bool
+    tokenizer: str
+
+    def describe(self) -> str:
+        """One paragraph for the terminal."""
+        approx = "" if self.exact_tokens else " (approximate count)"
+        return (
+            f"dry run: {self.requests} request(s) to {self.model}, {self.input_tokens:,} input tokens{approx} "
+            f"with {self.tokenizer}, at most {self.max_output_tokens:,} output tokens; "
+            f"at most ${self.max_cost_usd:.4f} at prices as of {PRICES_AS_OF}. Nothing was sent."
+        )
+
+
+SEVERITY = {"low": 0, "medium": 1, "high": 2}
+
+
+class LLMEngine:
+    """Any LLMClient behind the same prompts, schema, validation and merging."""
+
+    def __init__(
+        self,
+        client: LLMClient,
+        model: str,
+        *,
+        chunk_tokens: int = 12_000,
+        max_output_tokens: int = 8_000,
+        concurrency: int = 4,
+    ) -> None:
+        self.client = client
+        self.model = model
+        self.chunk_tokens = chunk_tokens
+        self.max_output_tokens = max_output_tokens
+        self.concurrency = concurrency
+        self._lock = threading.Lock()
+        self._usage = Usage()
+        self._calls = 0
+        self._warnings: list[str] = []
+
+    # --- requests ----------------------------------------------------------------------------
+
+    def chunks(self, transcript: Transcript) -> list[Chunk]:
+        """The transcript split on turn boundaries so each part fits the token budget."""
+        counter = counter_for(self.model)
+        return chunk_turns(
+            transcript.turns, self.chunk_tokens, counter.count, overlap=2, render=render_turn
+        )
+
+    def request(
+        self, meeting: Meeting, chunk: Chunk, transcript: Transcript, parts: int
+    ) -> LLMRequest:
+        """The request for one chunk: the static system prompt first, then the fenced turns."""
+        indexed = [(chunk.turn_index(k), turn) for k, turn in enumerate(chunk.turns)]
+        part = chunk.index + 1 if parts > 1 else None
+        return LLMRequest(
+            model=self.model,
+            messages=[
+                Message(role="system", content=system_prompt()),
+                Message(role="user", content=user_prompt(meeting, indexed, part=part, parts=parts)),
+            ],
+            schema_name="coach_findings",
+            json_schema=strict_schema(),
+            max_output_tokens=self.max_output_tokens,
+        )
+
+    # --- one chunk, with re-asks and splitting -----------------------------------------------------
+
+    def _ask(self, request: LLMRequest, turns: set[int]) -> Draft | None:
+        """A validated draft, or None when the answer was cut off by the output limit."""
+        messages = list(request.messages)
+        errors = ""
+        for _ in range(1 + MAX_REASKS):
+            response = self.client.complete(request.model_copy(update={"messages": messages}))
+            with self._lock:
+                if not response.cached:
+                    self._calls += 1
+                    self._usage.input_tokens += response.usage.input_tokens
+                    self._usage.output_tokens += response.usage.output_tokens
+                    self._usage.cached_tokens += response.usage.cached_tokens
+                if response.mode == "json_object" and not any(
+                    "JSON mode" in w for w in self._warnings
+                ):
+                    self._warnings.append(
+                        "the server does not accept strict JSON-schema output; used JSON mode with the schema in the prompt"
+                    )
+            if response.refusal:
+                raise ProviderError(
+                    f"the model refused to analyse this transcript: {response.refusal}"
+                )
+            if response.finish_reason == "length":
+                return None
+            if response.finish_reason == "content_filter":
+                raise ProviderError("the provider's content filter stopped the answer")
+            try:
+                return Draft.model_validate_json(response.content or "", context={"turns": turns})
+            except ValidationError as exc:
+                errors = _brief(exc)
+                messages = [
+                    *messages,
+                    Message(role="assistant", content=response.content or ""),
+                    Message(
+                        role="user",
+                        content=f"That answer did not match the required schema: {errors}. "
+                        "Return the corrected JSON object only.",
+                    ),
+                ]
+        raise ProviderError(
+            f"the model's answer still did not match the schema after {MAX_REASKS} re-asks: {errors}"
+        )
+
+    def _analyze_chunk(
+        self, meeting: Meeting, chunk: Chunk, transcript: Transcript, parts: int
+    ) -> list[Draft]:
+        indices = {chunk.turn_index(k) for k in range(len(chunk.turns))}
+        draft = self._ask(self.request(meeting, chunk, transcript, parts), indices)
+        if draft is not None:
+            return [draft]
+        # Cut off by the output limit: never parse half an answer; ask about each half instead.
+        if len(chunk.turns) < 2:
+            raise ProviderError(
+                "the model's answer was cut off by the output limit even for a single turn; use a model with a larger output limit"
+            )
+        with self._lock:
+            self._warnings.append(
+                f"an answer was cut off at the output limit; part {chunk.index + 1} was split in two and asked again"
+            )
+        half = len(chunk.turns) // 2
+        left = Chunk(
+            index=chunk.index,
+            first_turn=chunk.first_turn,
+            turns=chunk.turns[:half],
+            indices=chunk.indices[:half],
+        )
+        right = Chunk(
+            index=chunk.index,
+            first_turn=chunk.indices[half],
+            turns=chunk.turns[half:],
+            indices=chunk.indices[half:],
+        )
+        return self._analyze_chunk(meeting, left, transcript, parts) + self._analyze_chunk(
+            meeting, right, transcript, parts
+        )
+
+    # --- the Engine protocol -----------------------------------------------------------------
+
+    def estimate(self, transcript: Transcript, meeting: Meeting) -> Estimate:
+        """What a run would send, counted locally: no call is made."""
+        counter = counter_for(self.model)
+        chunks = self.chunks(transcript)
+        tokens = 0
+        for chunk in chunks:
+            request = self.request(meeting, chunk, transcript, len(chunks))
+            tokens += sum(counter.count(m.content) for m in request.messages)
+        worst = Usage(input_tokens=tokens, output_tokens=self.max_output_tokens * len(chunks))
+        return Estimate(
+            model=self.model,
+            requests=len(chunks),
+            input_tokens=tokens,
+            max_output_tokens=worst.output_tokens,
+            max_cost_usd=cost_usd(self.model, worst),
+            exact_tokens=counter.exact,
+            tokenizer=counter.encoding,
+        )
+
+    def run(self, transcript: Transcript, meeting: Meeting) -> tuple[Findings, EngineInfo]:
+        """Analyse every chunk (concurrently) and merge their findings."""
+        chunks = self.chunks(transcript)
+        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(chunks)))) as pool:
+            results = list(
+                pool.map(lambda c: self._analyze_chunk(meeting, c, transcript, len(chunks)), chunks)
+            )
+        drafts = [d for chunk_drafts in results for d in chunk_drafts]
+        findings = merge(drafts, transcript, meeting)
+        findings.warnings.extend(self._warnings)
+        if len(chunks) > 1:
+            findings.warnings.append(
+                f"long meeting: analysed in {len(chunks)} overlapping parts and merged"
+            )
+        info = EngineInfo(
+            provider=self.client.name,
+            model=self.model,
+            prompt_version=prompt_version(),
+            calls=self._calls,
+            input_tokens=self._usage.input_tokens,
+            output_tokens=self._usage.output_tokens,
+            cost_usd=cost_usd(self.model, self._usage),
+        )
+        return findings, info
+
+
+def _brief(exc: ValidationError) -> str:
+    """The validation errors in a few lines the model can act on."""
+    parts = []
+    for err in exc.errors()[:8]:
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+# --- drafts → findings --------------------------------------------------------------------------
+
+
+def _evidence(items: Sequence[DraftEvidence], transcript: Transcript) -> list[Evidence]:
+    out = []
+    for ev in items:
+        if 0 <= ev.turn < len(transcript.turns):
+            out.append(
+                Evidence(turn=ev.turn, speaker=transcript.turns[ev.turn].speaker, quote=ev.quote)
+            )
+    return out
+
+
+def _owner(owner: str | None, meeting: Meeting) -> str | None:
+    """Map a first name or any casing onto the speaker label; keep roles and other names as said."""
+    if owner is None or not owner.strip():
+        return None
+    labels = [p.name for p in meeting.participants]
+    folded = owner.strip().casefold()
+    exact = [label for label in labels if label.casefold() == folded]
+    first = [label for label in labels if label.split()[0].casefold() == folded]
+    return (exact or (first if len(first) == 1 else [owner.strip()]))[0]
+
+
+def _same(a: list[Evidence], b: list[Evidence]) -> bool:
+    """Two items cite the same words (the overlap between chunks repeats them)."""
+    return any(
+        x.turn == y.turn and (x.quote in y.quote or y.quote in x.quote) for x in a for y in b
+    )
+
+
+def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> Findings:
+    """One set of findings from all chunks: flags merged per category, repeated items dropped."""
+    flags: dict[str, Flag] = {}
+    actions: list[ActionItem] = []
+    decisions: list[Decision] = []
+    discussed: list[Category] = []
+    for draft in drafts:
+        for f in draft.flags:
+            evidence = _evidence(f.evidence, transcript)
+            known = flags.get(f.category)
+            if known is None:
+                flags[f.category] = Flag(
+                    id="",
+                    category=f.category,
+                    severity=f.severity,
+                    title=f.title,
+                    summary=f.summary,
+                    parties=[_owner(p, meeting) or p for p in f.parties],
+                    evidence=evidence,
+                    conversation=f.conversation,
+                    confidence=min(max(f.confidence, 0.0), 1.0),
+                )
+                continue
+            worse = (
+                f.severity if SEVERITY[f.severity] > SEVERITY[known.severity] else known.severity
+            )
+            flags[f.category] = known.model_copy(
+                update={
+                    "severity": worse,
+                    "parties": list(
+                        dict.fromkeys(
+                            [*known.parties, *(_owner(p, meeting) or p for p in f.parties)]
+                        )
+                    ),
+                    "evidence": [
+                        *known.evidence,
+                        *(e for e in evidence if e not in known.evidence),
+                    ],
+                    "confidence": max(known.confidence, min(max(f.confidence, 0.0), 1.0)),
+                }
+            )
+        for a in draft.action_items:
+            evidence = _evidence(a.evidence, transcript)
+            if any(_same(evidence, k.evidence) for k in actions):
+                continue
+            due = dt.date.fromisoformat(a.due) if a.due else None
+            actions.append(
+                ActionItem(
+                    id="",
+                    description=a.description,
+                    owner=_owner(a.owner, meeting),
+                    due=due,
+                    due_text=a.due_text,
+                    evidence=evidence,
+                    confidence=min(max(a.confidence, 0.0), 1.0),
+                )
+            )
+        for d in draft.decisions:
+            evidence = _evidence(d.evidence, transcript)
+            if any(_same(evidence, k.evidence) for k in decisions):
+                continue
+            decisions.append(Decision(id="", description=d.description, evidence=evidence))
+        discussed.extend(c for c in draft.discussed if c not in discussed)
+    order = {"high": 0, "medium": 1, "low": 2}
+    ordered_flags = sorted(flags.values(), key=lambda f: order[f.severity])
+    by_turn = sorted(actions, key=lambda a: min((e.turn for e in a.evidence), default=0))
+    decisions.sort(key=lambda d: min((e.turn for e in d.evidence), default=0))
+    return Findings(
+        flags=ordered_flags, action_items=by_turn, decisions=decisions, discussed=discussed
+    )

@@ -1,0 +1,75 @@
+"""Render the prompt files: a static system prompt first (cacheable), then the meeting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, Template
+
+from coach.frameworks import load_frameworks
+from coach.models import Meeting, Turn
+from coach.resources import read_prompt_file
+
+TEMPLATES = ("system.md.j2", "user.md.j2")
+
+
+@cache
+def _template(name: str) -> Template:
+    env = Environment(
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False
+    )
+    env.filters["quoted"] = lambda s: json.dumps(s, ensure_ascii=False)
+    return env.from_string(read_prompt_file(name))
+
+
+@cache
+def prompt_version() -> str:
+    """A hash of the templates and the framework file: changes whenever the prompt can."""
+    digest = hashlib.sha256()
+    for name in (*TEMPLATES, "frameworks.toml"):
+        digest.update(read_prompt_file(name).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+@cache
+def system_prompt() -> str:
+    """The system prompt: the frameworks and the output rules, identical for every request."""
+    return _template("system.md.j2").render(fw=load_frameworks())
+
+
+def render_turn(index: int, turn: Turn) -> str:
+    """One transcript line as the model sees it; newlines folded so a turn cannot fake a marker line."""
+    text = " ".join(turn.text.split())
+    speaker = " ".join(turn.speaker.split())
+    return f"[{index}] {speaker}: {text}"
+
+
+def fence_marker(lines: list[str]) -> str:
+    """A marker derived from the fenced text itself, so the text cannot contain it."""
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    return f"=====TRANSCRIPT-{digest}====="
+
+
+def user_prompt(
+    meeting: Meeting,
+    indexed_turns: list[tuple[int, Turn]],
+    part: int | None = None,
+    parts: int | None = None,
+) -> str:
+    """The user message: meeting metadata and the fenced, numbered turns."""
+    lines = [render_turn(i, t) for i, t in indexed_turns]
+    values: dict[str, Any] = {
+        "title": meeting.title,
+        "date": meeting.date.isoformat() if meeting.date else None,
+        "participants": meeting.participants,
+        "part": part,
+        "parts": parts,
+        "first_turn": indexed_turns[0][0] if indexed_turns else 0,
+        "last_turn": indexed_turns[-1][0] if indexed_turns else 0,
+        "marker": fence_marker(lines),
+        "lines": lines,
+    }
+    return _template("user.md.j2").render(**values)

@@ -1,0 +1,49 @@
+"""Build the client for a provider name: the provider itself, then recording and caching around it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from coach.engines import EngineOptions
+from coach.errors import InputError
+from coach.llm.cassettes import CachedClient, RecordingClient, ReplayClient
+from coach.llm.protocol import LLMClient
+
+DEFAULT_MODEL = "gpt-4.1-mini"
+
+
+def cache_dir() -> Path:
+    """Where answers are cached: COACH_CACHE_DIR, else the user cache folder."""
+    return Path(os.environ.get("COACH_CACHE_DIR") or user_cache_dir("coach")) / "llm"
+
+
+def make_client(provider: str, options: EngineOptions, model: str) -> LLMClient:
+    """The client for `provider`, wrapped for caching and recording as the options ask."""
+    from coach.llm.prompts import prompt_version
+
+    if provider == "replay":
+        return ReplayClient(options.cassettes)
+    if provider != "openai":
+        raise InputError(f"unknown provider {provider!r}; use offline, openai or replay")
+    from coach.llm.openai_client import OpenAIClient
+
+    key = os.environ.get("OPENAI_API_KEY", "").strip()
+    if not key and options.base_url is None:
+        raise InputError(
+            "no OPENAI_API_KEY set; export it, pass --base-url for a local server, or use --provider offline"
+        )
+    client: LLMClient = OpenAIClient(
+        # Local OpenAI-compatible servers ignore the key, but the SDK wants one.
+        api_key=key or "unused-local-key",
+        base_url=options.base_url,
+        timeout=options.timeout,
+    )
+    if options.cache:
+        namespace = f"openai|{options.base_url or 'api.openai.com'}|{model}|{prompt_version()}"
+        client = CachedClient(client, cache_dir(), namespace)
+    if options.record is not None:
+        client = RecordingClient(client, options.record)
+    return client

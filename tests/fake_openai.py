@@ -1,0 +1,144 @@
+"""A real HTTP server on 127.0.0.1 that speaks /v1/chat/completions with scripted replies and faults.
+
+The OpenAI SDK talks to it over real sockets, so retries, timeouts and error mapping run exactly
+as they would against the service; nothing inside the SDK is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Body = dict[str, Any] | str | bytes | Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Body = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class Seen:
+    path: str
+    headers: dict[str, str]
+    json: dict[str, Any]
+
+
+def completion(
+    content: str | dict[str, Any] | None,
+    *,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    prompt_tokens: int = 1200,
+    completion_tokens: int = 300,
+    cached_tokens: int = 0,
+) -> dict[str, Any]:
+    """A chat.completion object as the API returns it."""
+    text = json.dumps(content) if isinstance(content, dict) else content
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": "gpt-4.1-mini-2025-04-14",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": text, "refusal": refusal},
+                "finish_reason": finish_reason,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": cached_tokens},
+        },
+    }
+
+
+def error(status: int, message: str, **headers: str) -> Reply:
+    """An API error reply in OpenAI's shape."""
+    body = {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+    return Reply(status=status, body=body, headers=headers)
+
+
+class FakeOpenAI:
+    """Serve scripted replies in order; record every request."""
+
+    def __init__(self) -> None:
+        self.replies: deque[Reply] = deque()
+        self.default: Reply | None = None
+        self.seen: list[Seen] = []
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    payload = json.loads(raw or b"{}")
+                except ValueError:
+                    payload = {"_raw": raw.decode("utf-8", "replace")}
+                with server._lock:
+                    server.seen.append(
+                        Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, payload)
+                    )
+                    reply = server.replies.popleft() if server.replies else server.default
+                if reply is None:
+                    reply = error(500, "the fake server has no scripted reply left")
+                if reply.delay:
+                    time.sleep(reply.delay)
+                body = reply.body(payload) if callable(reply.body) else reply.body
+                data = (
+                    body
+                    if isinstance(body, bytes)
+                    else (body if isinstance(body, str) else json.dumps(body)).encode()
+                )
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to answer
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The /v1 URL to give the SDK."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def queue(self, *replies: Reply | dict[str, Any]) -> None:
+        """Add replies: a Reply, or a body to send with 200."""
+        for r in replies:
+            self.replies.append(r if isinstance(r, Reply) else Reply(body=r))
+
+    def start(self) -> FakeOpenAI:
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
