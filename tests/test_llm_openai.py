@@ -395,3 +395,25 @@ def test_three_hour_meeting_is_chunked_concurrently_and_merged(fake_openai: Fake
         assert item.evidence[0].quote in transcript.turns[item.evidence[0].turn].text
     assert any("overlapping parts" in w for w in report.warnings)
     assert report.coverage["team_balance"] == "discussed"
+
+
+def test_fenced_json_from_a_local_server_is_accepted(fake_openai: FakeOpenAI) -> None:
+    fake_openai.queue(completion("```json\n" + json.dumps(GOOD) + "\n```"))
+    assert run(fake_openai).flags
+    assert len(fake_openai.seen) == 1
+
+
+def test_unreachable_server_is_a_provider_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again when the block ends: nothing listens there
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    with pytest.raises(
+        ProviderError, match=r"cannot reach http://127\.0\.0\.1:\d+/v1 after 4 attempts"
+    ):
+        analyze(TEXT, provider="openai", base_url=f"http://127.0.0.1:{port}/v1", cache=False)

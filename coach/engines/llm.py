@@ -132,7 +132,9 @@ class LLMEngine:
             if response.finish_reason == "content_filter":
                 raise ProviderError("the provider's content filter stopped the answer")
             try:
-                return Draft.model_validate_json(response.content or "", context={"turns": turns})
+                return Draft.model_validate_json(
+                    _unfence(response.content or ""), context={"turns": turns}
+                )
             except ValidationError as exc:
                 errors = _brief(exc)
                 messages = [
@@ -226,6 +228,15 @@ class LLMEngine:
             cost_usd=cost_usd(self.model, self._usage),
         )
         return findings, info
+
+
+def _unfence(content: str) -> str:
+    """Local servers in JSON mode sometimes wrap the object in a Markdown code fence."""
+    text = content.strip()
+    if text.startswith("```"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = text.rsplit("```", 1)[0]
+    return text
 
 
 def _brief(exc: ValidationError) -> str:
