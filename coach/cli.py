@@ -65,6 +65,50 @@ def emit(text: str, out: Path | None) -> None:
         write_atomic(out, text)
 
 
+def provider_options(func: F) -> F:
+    """The options every command that runs an engine shares."""
+    options = [
+        click.option(
+            "--provider",
+            envvar="COACH_PROVIDER",
+            default="offline",
+            show_default=True,
+            type=click.Choice(["offline", "openai", "replay"]),
+            help="Engine that reads the meeting.",
+        ),
+        click.option(
+            "--model", envvar="COACH_MODEL", default=None, help="Model name for LLM providers."
+        ),
+        click.option(
+            "--base-url",
+            envvar="OPENAI_BASE_URL",
+            default=None,
+            help="OpenAI-compatible server URL.",
+        ),
+        click.option(
+            "--timeout", type=click.FloatRange(min=1), default=None, help="Seconds per LLM request."
+        ),
+        click.option(
+            "--no-cache", is_flag=True, help="Do not read or write the LLM response cache."
+        ),
+        click.option(
+            "--record",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Save LLM exchanges here.",
+        ),
+        click.option(
+            "--cassettes",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Recorded exchanges for --provider replay.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coach")
 def main() -> None:
@@ -73,18 +117,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--provider",
-    envvar="COACH_PROVIDER",
-    default="offline",
-    show_default=True,
-    type=click.Choice(["offline", "openai", "replay"]),
-    help="Engine that reads the meeting.",
-)
-@click.option("--model", envvar="COACH_MODEL", default=None, help="Model name for LLM providers.")
-@click.option(
-    "--base-url", envvar="OPENAI_BASE_URL", default=None, help="OpenAI-compatible server URL."
-)
+@provider_options
 @click.option(
     "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True
 )
@@ -99,19 +132,6 @@ def main() -> None:
 @click.option("--roles", default=None, help='Speaker roles, e.g. "Dana=CMO,Raj=CIO".')
 @click.option(
     "--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD (resolves 'by Friday')."
-)
-@click.option(
-    "--timeout", type=click.FloatRange(min=1), default=None, help="Seconds per LLM request."
-)
-@click.option("--no-cache", is_flag=True, help="Do not read or write the LLM response cache.")
-@click.option(
-    "--record", type=click.Path(path_type=Path), default=None, help="Save LLM exchanges here."
-)
-@click.option(
-    "--cassettes",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Recorded exchanges for --provider replay.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the token and cost estimate; call nothing.")
 @click.option(
@@ -225,15 +245,7 @@ def _clock(seconds: float) -> str:
 
 
 @main.command(name="eval")
-@click.option(
-    "--provider",
-    envvar="COACH_PROVIDER",
-    default="offline",
-    show_default=True,
-    type=click.Choice(["offline", "openai", "replay"]),
-)
-@click.option("--model", envvar="COACH_MODEL", default=None)
-@click.option("--base-url", envvar="OPENAI_BASE_URL", default=None)
+@provider_options
 @click.option(
     "--dataset",
     type=click.Path(path_type=Path),
@@ -276,10 +288,6 @@ def _clock(seconds: float) -> str:
     default=None,
     help="Score reports saved earlier with --save-reports instead of running an engine.",
 )
-@click.option("--cassettes", type=click.Path(path_type=Path), default=None)
-@click.option("--record", type=click.Path(path_type=Path), default=None)
-@click.option("--timeout", type=click.FloatRange(min=1), default=None)
-@click.option("--no-cache", is_flag=True)
 @clean_errors
 def eval_command(
     provider: str,

@@ -12,7 +12,7 @@ from coach.cli import main
 from coach.evals import runner
 from coach.evals.gold import load_dataset
 from coach.evals.scoring import anchor_turns
-from coach.models import Report
+from coach.models import CATEGORIES, Report
 from coach.transcripts import load_transcript
 from tests.conftest import DATASET, ROOT
 
@@ -38,17 +38,7 @@ def test_dataset_covers_what_the_suite_promises() -> None:
     formats = {load_transcript(m.transcript_path).format for m in MEETINGS}
     assert {"plain", "otter", "zoom", "vtt", "srt", "docx", "json"} <= formats
     required = [c for m in MEETINGS for c in m.gold.flags.required]
-    for category in (
-        "team_balance",
-        "ceo_support",
-        "communication_gap",
-        "tech_ownership",
-        "data_governance",
-        "shared_kpis",
-        "late_involvement",
-        "roadmap_misalignment",
-        "incubator_missed",
-    ):
+    for category in CATEGORIES:
         assert required.count(category) >= 2, category
     long = [
         m
