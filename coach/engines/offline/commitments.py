@@ -90,7 +90,7 @@ _CAPABILITY = re.compile(
     r"(?:i|we)\s+can\b|we'll\b|we\s+will\b|we're\s+going\s+to|we\s+are\s+going\s+to", _I
 )
 _PAST = re.compile(
-    r"\b(?:(?:should|could|would|might)\s+have|(?:should|could|would)'ve|last\s+(?:week|time|month|quarter|year|night)|yesterday|already|ago|earlier\s+today)\b",
+    r"\b(?:(?:should|could|would|might)\s+have|(?:should|could|would)'ve|last\s+(?:week|time|month|quarter|year|night)|yesterday|ago|earlier\s+today)\b",
     _I,
 )
 # Verbs after "I'll"/"let me" that are talk about the meeting itself, not a task.
@@ -234,23 +234,28 @@ def _is_hedged(text: str) -> bool:
     return bool(_HEDGE.search(text) or _NEGATED.search(text))
 
 
-def describe(text: str, due: DueDate | None) -> str:
-    """A short imperative description from the clause that carries the commitment."""
+_ASK_LEAD = re.compile(
+    r"^.*?\b(?:(?:can|could|would|will)\s+(?:you|your\s+team)|are\s+you\s+able\s+to|would\s+you\s+mind|please)"
+    r"(?:\s+(?:two|both|all|guys))?(?:\s+(?:please|also|just|maybe|quickly))*\s+",
+    _I,
+)
+
+
+def describe(text: str, due: DueDate | None, me: str | None = None) -> str:
+    """A short imperative description; "send me" names the asker when it is known."""
     body = text
     if due is not None:
-        body = body.replace(due.text, " ")
+        # Drop the deadline (it has its own column) unless it is part of a word ("Thursday's").
+        body = re.sub(re.escape(due.text) + r"(?!['\w])", " ", body, count=1)
     body = re.sub(
-        r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=[a-z])", "", body.strip()
-    )  # "Marcus, can you..."
-    body = re.sub(
-        r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+(?=(?:can|could|would|will|please)\b)",
-        "",
-        body,
-        flags=_I,
-    )
-    body = _LEAD.sub("", body, count=1)
+        r"^\W*(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+", "", body.strip()
+    )  # "Marcus, ..."
+    asked = _ASK_LEAD.match(body)
+    body = body[asked.end() :] if asked else _LEAD.sub("", body, count=1)
     body = re.sub(r"^(?:to\s+)", "", body.strip())
-    body = re.sub(r"\s+", " ", body).strip(" ,.;:!?-")
+    if me:
+        body = re.sub(r"^(\w+)\s+me\b", rf"\1 {me}", body)
+    body = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", body)).strip(" ,.;:!?-")
     body = re.sub(r"\s+(?:ok(?:ay)?|right|alright)$", "", body, flags=_I)
     if not body:
         body = text.strip(" ,.;:!?")
@@ -536,10 +541,17 @@ def _to_items(
             for s, who in f.extra
             if who and (s.turn, s.start) != (f.sentence.turn, f.sentence.start)
         ]
+        # In an accepted request, "send me" names the person who asked; "you" stays as said,
+        # because who "you" is cannot be told reliably from turn order.
+        asker = f.speaker if f.owner is not None and f.owner != f.speaker else None
         items.append(
             ActionItem(
                 id="",
-                description=describe(f.body or f.sentence.text, due if not f.body else None),
+                description=describe(
+                    f.body or f.sentence.text,
+                    due if not f.body else None,
+                    me=asker.split()[0] if asker else None,
+                ),
                 owner=f.owner,
                 due=due.date if due else None,
                 due_text=due.text if due else None,
