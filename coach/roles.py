@@ -102,8 +102,43 @@ def _role_from_phrase(phrase: str, keywords: Mapping[Role, tuple[str, ...]]) -> 
     return best[1] if best else None
 
 
+def _introduced(
+    transcript: Transcript, keywords: Mapping[Role, tuple[str, ...]], within: int
+) -> dict[str, Role]:
+    """Roles others give a speaker: "Dana from marketing", "Raj, our CIO", "our CTO, Mei"."""
+    firsts: dict[str, str] = {}
+    for label in transcript.speakers:
+        firsts.setdefault(label.split()[0].casefold(), label)
+    found: dict[str, Role] = {}
+    names = "|".join(re.escape(n) for n in sorted(firsts, key=len, reverse=True) if len(n) > 1)
+    if not names:
+        return found
+    title = r"((?:[\w&/'-]+\s*){1,4})"
+    patterns = [
+        re.compile(
+            rf"\b({names})(?:\s+\w+)?\s+(?:from|in|on|with)\s+(?:the\s+)?{title}", re.IGNORECASE
+        ),
+        re.compile(
+            rf"\b({names})(?:\s+\w+)?,\s+(?:our|the|your)\s+(?:new\s+)?{title}", re.IGNORECASE
+        ),
+        re.compile(
+            rf"\b(?:our|the|your)\s+(?:new\s+)?(cmo|cio|cto|ceo|chief\s+\w+\s+officer),?\s+({names})\b",
+            re.IGNORECASE,
+        ),
+    ]
+    for turn in transcript.turns[:within]:
+        for n, pattern in enumerate(patterns):
+            for m in pattern.finditer(turn.text):
+                name, phrase = (m.group(2), m.group(1)) if n == 2 else (m.group(1), m.group(2))
+                label = firsts.get(name.casefold())
+                role = _role_from_phrase(phrase, keywords)
+                if label and role and label != turn.speaker:
+                    found.setdefault(label, role)
+    return found
+
+
 def infer_roles(transcript: Transcript, max_turns: int = 6) -> dict[str, Role]:
-    """Roles from self-introductions in each speaker's first turns ("as CIO...", "I run demand gen")."""
+    """Roles from introductions: each speaker's own first turns, then what others say of them."""
     from coach.frameworks import load_frameworks
 
     keywords = load_frameworks().roles
@@ -119,4 +154,5 @@ def infer_roles(transcript: Transcript, max_turns: int = 6) -> dict[str, Role]:
             if role is not None:
                 roles[turn.speaker] = role
                 break
-    return roles
+    # What a speaker says of themselves wins over what others say of them.
+    return {**_introduced(transcript, keywords, within=max_turns * 4), **roles}

@@ -62,3 +62,16 @@ def test_given_roles_beat_stated_and_inferred_ones() -> None:
     roles = {p.name: p.role for p in meeting.participants}
     assert roles == {"Lena Fischer": "CTO", "Omar Haddad": "CEO"}
     assert meeting.words == 4 and meeting.turns == 2
+
+
+def test_roles_from_how_others_introduce_a_speaker() -> None:
+    t = _t(
+        (
+            "Omar Haddad",
+            "Welcome. Dana from marketing is joining us, and Raj, our CIO, will take the security part.",
+        ),
+        ("Dana Kerr", "Thanks for having me."),
+        ("Raj Patel", "Happy to."),
+    )
+    roles = infer_roles(t)
+    assert roles == {"Dana Kerr": "marketing", "Raj Patel": "CIO"}
