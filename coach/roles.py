@@ -130,10 +130,10 @@ def _introduced(
         for n, pattern in enumerate(patterns):
             for m in pattern.finditer(turn.text):
                 name, phrase = (m.group(2), m.group(1)) if n == 2 else (m.group(1), m.group(2))
-                label = firsts.get(name.casefold())
+                introduced = firsts.get(name.casefold())
                 role = _role_from_phrase(phrase, keywords)
-                if label and role and label != turn.speaker:
-                    found.setdefault(label, role)
+                if introduced and role and introduced != turn.speaker:
+                    found.setdefault(introduced, role)
     return found
 
 
