@@ -109,6 +109,13 @@ def provider_options(func: F) -> F:
     return func
 
 
+def check_provider(provider: str, cassettes: Path | None) -> None:
+    """Catch a replay run with nothing to replay before any work starts."""
+    if provider == "replay" and (cassettes is None or not cassettes.is_dir()):
+        where = f" ({cassettes} is not a folder)" if cassettes is not None else ""
+        raise InputError(f"--provider replay needs --cassettes DIR with recorded answers{where}")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coach")
 def main() -> None:
@@ -163,6 +170,7 @@ def analyze(
     from coach.roles import parse_roles
     from coach.transcripts import load_transcript_with_warnings
 
+    check_provider(provider, cassettes)
     parsed_roles = parse_roles(roles)
     parsed_date = parse_meeting_date(meeting_date)
     sources = list(paths) or ["-"]
@@ -314,6 +322,7 @@ def eval_command(
     for target in (report_path, markdown_path):
         if target is not None:
             check_writable(target)
+    check_provider(provider, cassettes)
     explicit = baseline_path is not None
     baseline_path = baseline_path or Path("evals/baselines") / dataset.name / f"{provider}.json"
     baseline = None

@@ -146,3 +146,9 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "0"
     assert (tmp_path / "err").read_text() == ""
+
+
+def test_replay_without_cassettes_is_a_usage_error(tmp_path: Path) -> None:
+    for args in (["analyze", str(EXAMPLE)], ["eval"]):
+        result = run(*args, "--provider", "replay", "--cassettes", str(tmp_path / "none"))
+        assert result.returncode == 2 and "needs --cassettes" in result.stderr
