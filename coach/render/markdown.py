@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.models import Evidence, Report
+from coach.render.text import open_gaps
 from coach.sanitize import clean_text
 
 
@@ -37,6 +38,9 @@ def render_markdown(report: Report) -> str:
         lines += _quotes(f.evidence)
         lines += [f"**Next conversation:** {_md(f.conversation)}", ""]
     lines += [f"## Action items ({len(report.action_items)})", ""]
+    gaps = open_gaps(report)
+    if gaps:
+        lines += [f"**Open:** {gaps}.", ""]
     lines += ["| id | action | owner | due | said |", "| --- | --- | --- | --- | --- |"]
     for a in report.action_items:
         owner = _md(a.owner) if a.owner else "**no owner**"

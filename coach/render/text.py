@@ -12,6 +12,17 @@ def _quote(ev: Evidence) -> str:
     return f'    "{for_terminal(ev.quote)}" ({for_terminal(ev.speaker)}, turn {ev.turn})'
 
 
+def open_gaps(report: Report) -> str:
+    """'2 without an owner, 1 without a date': the items a meeting should not leave open."""
+    unowned = sum(1 for a in report.action_items if a.owner is None)
+    undated = sum(1 for a in report.action_items if a.due is None)
+    parts = [
+        f"{unowned} without an owner" if unowned else "",
+        f"{undated} without a date" if undated else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
 def render_text(report: Report) -> str:
     """A readable summary: flags, actions, decisions, governance, coverage."""
     m = report.meeting
@@ -35,6 +46,9 @@ def render_text(report: Report) -> str:
         out.append(f"    next conversation: {for_terminal(f.conversation)}")
     out.append("")
     out.append(f"ACTION ITEMS ({len(report.action_items)})")
+    gaps = open_gaps(report)
+    if gaps:
+        out.append(f"  ! {gaps}")
     for a in report.action_items:
         owner = for_terminal(a.owner) if a.owner else "NO OWNER"
         due = a.due.isoformat() if a.due else "NO DATE"
