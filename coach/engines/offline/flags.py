@@ -100,7 +100,8 @@ def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list
     fw = load_frameworks()
     words = sum(len(t.text.split()) for t in transcript.turns)
     bar = flag_threshold(words)
-    for category, tally in tallies.items():
+    cited: set[tuple[int, int]] = set()  # a sentence already quoted by a stronger flag
+    for category, tally in sorted(tallies.items(), key=lambda kv: -kv[1].score):
         discussed.append(category)  # type: ignore[arg-type]
         net = tally.score - RESOLVED_WEIGHT * tally.resolved
         speakers = tally.speakers
@@ -115,7 +116,7 @@ def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list
                 title=info.title,
                 summary=_summary(info.description, tally, people, speakers),
                 parties=speakers[:4],
-                evidence=_evidence(tally),
+                evidence=_evidence(tally, cited),
                 conversation=info.conversation,
                 confidence=round(min(0.95, 0.4 + 0.15 * net / bar), 2),
             )
@@ -141,22 +142,28 @@ def _severity(ratio: float, tally: _Tally, people: People, speakers: list[str]) 
     return "low"
 
 
-def _evidence(tally: _Tally) -> list[Evidence]:
-    """Up to three quotes, strongest first, one per speaker while there are other speakers."""
+def _evidence(tally: _Tally, cited: set[tuple[int, int]]) -> list[Evidence]:
+    """Up to three quotes, strongest first: new speakers first, then sentences no other flag used."""
     chosen: list[Evidence] = []
     used_speakers: set[str] = set()
     used_sentences: set[tuple[int, int]] = set()
     ranked = sorted(tally.hits, key=lambda h: (-h[0], h[1].turn))
-    for pass_ in (0, 1):
+    passes = ((True, True), (False, True), (False, False))  # (new speaker only, uncited only)
+    for new_speaker, uncited in passes:
         for _, s, speaker, _ in ranked:
             if len(chosen) == 3:
                 break
             key = (s.turn, s.start)
-            if key in used_sentences or (pass_ == 0 and speaker in used_speakers):
+            if (
+                key in used_sentences
+                or (new_speaker and speaker in used_speakers)
+                or (uncited and key in cited)
+            ):
                 continue
             used_sentences.add(key)
             used_speakers.add(speaker)
             chosen.append(Evidence(turn=s.turn, speaker=speaker, quote=s.text))
+    cited.update(used_sentences)
     return sorted(chosen, key=lambda e: e.turn)
 
 
