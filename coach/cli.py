@@ -109,6 +109,21 @@ def provider_options(func: F) -> F:
     return func
 
 
+_EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+}
+
+
+def _format_from(out: Path | None) -> str:
+    """`-o report.md` means Markdown; anything else, or no file, means text."""
+    return _EXTENSIONS.get(out.suffix.casefold(), "text") if out is not None else "text"
+
+
 def check_provider(provider: str, cassettes: Path | None) -> None:
     """Catch a replay run with nothing to replay before any work starts."""
     if provider == "replay" and (cassettes is None or not cassettes.is_dir()):
@@ -126,7 +141,11 @@ def main() -> None:
 @click.argument("paths", nargs=-1)
 @provider_options
 @click.option(
-    "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default=None,
+    help="Output format [default: from the -o file's extension, else text].",
 )
 @click.option(
     "-o",
@@ -152,7 +171,7 @@ def analyze(
     provider: str,
     model: str | None,
     base_url: str | None,
-    fmt: str,
+    fmt: str | None,
     out: Path | None,
     roles: str | None,
     meeting_date: str | None,
@@ -171,6 +190,7 @@ def analyze(
     from coach.transcripts import load_transcript_with_warnings
 
     check_provider(provider, cassettes)
+    chosen = fmt or _format_from(out)
     parsed_roles = parse_roles(roles)
     parsed_date = parse_meeting_date(meeting_date)
     sources = list(paths) or ["-"]
@@ -213,9 +233,9 @@ def analyze(
             redact=redact,
         )
         report.warnings[:0] = warnings
-        text = render(report, fmt)
+        text = render(report, chosen)
         if many and out is not None:
-            emit(text, out / f"{Path(source).stem}.{'txt' if fmt == 'text' else fmt}")
+            emit(text, out / f"{Path(source).stem}.{'txt' if chosen == 'text' else chosen}")
         else:
             emit(text, out)
 

@@ -152,3 +152,17 @@ def test_replay_without_cassettes_is_a_usage_error(tmp_path: Path) -> None:
     for args in (["analyze", str(EXAMPLE)], ["eval"]):
         result = run(*args, "--provider", "replay", "--cassettes", str(tmp_path / "none"))
         assert result.returncode == 2 and "needs --cassettes" in result.stderr
+
+
+def test_output_format_follows_the_file_extension(tmp_path: Path) -> None:
+    out = tmp_path / "meeting.md"
+    assert CliRunner().invoke(main, ["analyze", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    assert out.read_text().startswith("# Weekly leadership sync")
+    forced = tmp_path / "meeting.txt"
+    assert (
+        CliRunner()
+        .invoke(main, ["analyze", str(EXAMPLE), "-o", str(forced), "--format", "json"])
+        .exit_code
+        == 0
+    )
+    assert json.loads(forced.read_text())["schema_version"] == "1"
