@@ -383,6 +383,7 @@ def eval_command(
         write_atomic(markdown_path, summary)
     click.echo(summary, nl=False)
     if update_baseline:
+        baseline_path.parent.mkdir(parents=True, exist_ok=True)  # a new dataset's first baseline
         write_atomic(
             baseline_path, runner.new_baseline(result, baseline).model_dump_json(indent=2) + "\n"
         )

@@ -31,6 +31,8 @@ _DECIDED = re.compile(
     r"(?:the|it|that)\s+(?:\w+\s+){0,3}(?:stays|stands)\b(?!\s+(?:out|up|to))|"
     r"\b(?:waits|holds|is\s+on\s+hold|stays\s+(?:off|closed|paused))\s+until\b|"
     r"\bno\s+\w+(?:\s+\w+){0,3}\s+(?:gets?|goes|is|are)\s+\w+[^.?!]{0,60}\b(?:until|till)\b|"
+    # A rule for everyone: "any purchase that touches customer data goes through the review before signature".
+    r"^\W*(?:so\s+|and\s+|then\s+)?(?:any|every(?!\s+time)|all|no|nothing)\b[^.?!]{0,60}\b(?:goes|go|gets|get|must|has\s+to|have\s+to|needs?\s+to)\b[^.?!]{0,80}\b(?:without|before|until|through)\b|"
     r"^\W*(?:(?:right|ok(?:ay)?|fine|so|then|alright)[,.]?\s+)*(?!(?:what|how|where|who|why|which|whatever|depends)\b)\w+(?:\s+\w+)?\s+it\s+is\s*[.!]?\s*$|"
     r"\b(?:no|nothing|don't|doesn't|won't|isn't|not)\b[^.?!]{0,80}?\b(?:until|till|unless|without)\b(?=[^.?!]{0,80}\b(?:sign|review|approv|clos|publish|done|through|pass)))",
     _I,
@@ -117,7 +119,14 @@ def find_decisions(transcript: Transcript) -> list[Decision]:
         for n, s in enumerate(ss):
             if (i, s.start) in seen:
                 continue
-            if _BACK_REFERENCE.search(s.text):
+            settles_previous = (
+                n > 0
+                and bool(_AGREE_ONLY.search(s.text))
+                and not ss[n - 1].is_question
+                and len(ss[n - 1].text.split()) >= 3
+                and not _NOT_CONTENT.search(ss[n - 1].text)
+            )
+            if _BACK_REFERENCE.search(s.text) or settles_previous:
                 # "That's the rule." settles what was said just before it.
                 prev = _previous_sentence(transcript, ss, n)
                 if prev is None or (prev.turn, prev.start) in seen:
