@@ -122,3 +122,12 @@ def test_saved_reports_can_be_rescored_without_an_engine(tmp_path: Path) -> None
     )
     again = runner.run_eval(DATASET, runner.saved_reports_analyzer(tmp_path), provider="offline")
     assert again.metrics == live.metrics
+
+
+def test_first_baseline_of_a_new_dataset_creates_its_folder(tmp_path: Path) -> None:
+    target = tmp_path / "baselines" / "newset" / "offline.json"
+    result = CliRunner().invoke(
+        main, ["eval", "--dataset", str(DATASET), "--baseline", str(target), "--update-baseline"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text())["provider"] == "offline"
