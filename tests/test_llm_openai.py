@@ -407,3 +407,18 @@ def test_unreachable_server_is_a_provider_error(
         ProviderError, match=r"cannot reach http://127\.0\.0\.1:\d+/v1 after 4 attempts"
     ):
         analyze(TEXT, provider="openai", base_url=f"http://127.0.0.1:{port}/v1", cache=False)
+
+
+def test_parameters_a_server_rejects_are_dropped(fake_openai: FakeOpenAI) -> None:
+    fake_openai.queue(
+        error(400, "Unsupported value: 'temperature' does not support 0.0 with this model."),
+        error(
+            400,
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        ),
+        completion(GOOD),
+    )
+    assert run(fake_openai).flags
+    first, second, third = (s.json for s in fake_openai.seen)
+    assert "temperature" in first and "temperature" not in second
+    assert "max_tokens" in second and "max_completion_tokens" in third and "max_tokens" not in third

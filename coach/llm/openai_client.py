@@ -72,6 +72,9 @@ class OpenAIClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.mode = "json_schema"
+        # OpenAI's newest models take max_completion_tokens; compatible servers know max_tokens.
+        self.limit_name: str | None = "max_completion_tokens" if base_url is None else "max_tokens"
+        self.send_temperature = True
         self._client = openai.OpenAI(
             api_key=api_key, base_url=base_url, timeout=self.timeout, max_retries=0
         )
@@ -97,12 +100,10 @@ class OpenAIClient:
                 + schema
             )
             params["response_format"] = {"type": "json_object"}
-        # OpenAI's newest models take max_completion_tokens; compatible servers know max_tokens.
-        limit_name = "max_completion_tokens" if self.base_url is None else "max_tokens"
-        params[limit_name] = request.max_output_tokens
-        if request.temperature is not None and not request.model.startswith(
-            ("o1", "o3", "o4", "gpt-5")
-        ):
+        if self.limit_name is not None:
+            params[self.limit_name] = request.max_output_tokens
+        reasoning = request.model.startswith(("o1", "o3", "o4", "gpt-5"))
+        if request.temperature is not None and self.send_temperature and not reasoning:
             params["temperature"] = request.temperature
         return params
 
@@ -145,15 +146,34 @@ class OpenAIClient:
             reraise=True,
         )
         try:
-            try:
-                return retrying(self._send, request)
-            except openai.BadRequestError as exc:
-                if self.mode == "json_schema" and _rejects_schema(exc):
-                    self.mode = "json_object"  # the engine reports the fallback from response.mode
+            for _ in range(3):
+                try:
                     return retrying(self._send, request)
-                raise
+                except openai.BadRequestError as exc:
+                    if not self._adapt(exc):
+                        raise
+            return retrying(self._send, request)
         except openai.APIError as exc:
             raise ProviderError(self._explain(exc)) from None
+
+    def _adapt(self, exc: openai.BadRequestError) -> bool:
+        """Drop what this server or model rejects (strict schemas, a token-limit name, temperature)."""
+        text = _short(exc).casefold()
+        if self.mode == "json_schema" and _rejects_schema(exc):
+            self.mode = "json_object"  # the engine reports the fallback from response.mode
+            return True
+        if "temperature" in text and self.send_temperature:
+            self.send_temperature = False
+            return True
+        if "max_completion_tokens" in text and self.limit_name == "max_tokens":
+            self.limit_name = "max_completion_tokens"
+            return True
+        if (
+            "max_tokens" in text or "max_completion_tokens" in text
+        ) and self.limit_name is not None:
+            self.limit_name = None  # let the server use its own limit
+            return True
+        return False
 
     def _explain(self, exc: openai.APIError) -> str:
         where = self.base_url or "api.openai.com"
