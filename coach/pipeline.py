@@ -6,12 +6,11 @@ import datetime as dt
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.engines import EngineOptions, Findings, get_engine
-from coach.engines.llm import Estimate
 from coach.frameworks import load_frameworks
 from coach.grounding import ground_items
-from coach.llm.protocol import LLMRequest, LLMResponse
 from coach.meeting import build_meeting
 from coach.models import (
     CATEGORIES,
@@ -26,6 +25,10 @@ from coach.models import (
 )
 from coach.redact import redact_transcript
 from coach.transcripts import load_transcript_with_warnings
+
+if TYPE_CHECKING:  # the LLM modules load only when an LLM provider is used
+    from coach.engines.llm import Estimate
+    from coach.llm.protocol import LLMRequest, LLMResponse
 
 
 def prepare(
