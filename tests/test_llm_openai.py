@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import coach
 from coach import ProviderError, analyze
 from coach.cli import main
 from coach.llm.prompts import system_prompt
@@ -422,3 +423,15 @@ def test_parameters_a_server_rejects_are_dropped(fake_openai: FakeOpenAI) -> Non
     first, second, third = (s.json for s in fake_openai.seen)
     assert "temperature" in first and "temperature" not in second
     assert "max_tokens" in second and "max_completion_tokens" in third and "max_tokens" not in third
+
+
+def test_chunk_size_can_be_lowered_for_small_local_models(
+    fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.engines import EngineOptions
+
+    monkeypatch.setenv("COACH_CHUNK_TOKENS", "2000")
+    assert EngineOptions().chunk_tokens == 2000
+    monkeypatch.setenv("COACH_CHUNK_TOKENS", "lots")
+    with pytest.raises(coach.InputError, match="whole number"):
+        EngineOptions()

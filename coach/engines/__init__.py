@@ -31,7 +31,25 @@ class EngineOptions(BaseModel):
     cache: bool = True
     record: Path | None = None
     cassettes: Path | None = None
-    chunk_tokens: int = 12_000
+    # Transcript tokens per request; COACH_CHUNK_TOKENS lowers it for small-context local models.
+    chunk_tokens: int = Field(default_factory=lambda: _env_int("COACH_CHUNK_TOKENS", 12_000))
+
+
+def _env_int(name: str, default: int) -> int:
+    import os
+
+    from coach.errors import InputError
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{name}={raw!r} is not a whole number of tokens, e.g. 4000") from None
+    if value < 500:
+        raise InputError(f"{name}={value} is too small; use 500 or more")
+    return value
 
 
 class Engine(Protocol):
