@@ -20,8 +20,3 @@ class ProviderError(CoachError):
 
     exit_code = 3
 
-
-class RegressionError(CoachError):
-    """An eval metric fell below its baseline by more than its tolerance."""
-
-    exit_code = 1
