@@ -19,4 +19,3 @@ class ProviderError(CoachError):
     """The model provider failed after retries: auth, network, refusal, exhausted budget."""
 
     exit_code = 3
-
