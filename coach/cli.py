@@ -316,6 +316,15 @@ def _clock(seconds: float) -> str:
     default=None,
     help="Score reports saved earlier with --save-reports instead of running an engine.",
 )
+@click.option(
+    "--noise",
+    "noise_seed",
+    type=int,
+    default=None,
+    metavar="SEED",
+    help="Also score the dataset with deterministic speech-to-text noise (fillers, repeats, "
+    "no punctuation) and report it beside the clean figures.",
+)
 @clean_errors
 def eval_command(
     provider: str,
@@ -328,6 +337,7 @@ def eval_command(
     update_baseline: bool,
     save_reports: Path | None,
     predictions: Path | None,
+    noise_seed: int | None,
     cassettes: Path | None,
     record: Path | None,
     timeout: float | None,
@@ -350,6 +360,8 @@ def eval_command(
     if baseline_path.exists() or (explicit and not update_baseline):
         baseline = runner.load_baseline(baseline_path)
     if predictions is not None:
+        if noise_seed is not None:
+            fail("--noise needs an engine; saved reports were made from the clean transcripts", 2)
         analyze_one = runner.saved_reports_analyzer(predictions)
     else:
         analyze_one = runner.engine_analyzer(
@@ -364,7 +376,7 @@ def eval_command(
     meetings = len(list(dataset.glob("*.gold.json"))) if dataset.is_dir() else 0
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("evaluating", total=meetings)
+        task = bar.add_task("evaluating", total=meetings * (1 if noise_seed is None else 2))
         result = runner.run_eval(
             dataset,
             analyze_one,
@@ -372,6 +384,7 @@ def eval_command(
             model=model,
             progress=lambda name: bar.update(task, advance=1, description=name),
             save_reports=save_reports,
+            noise_seed=noise_seed,
         )
     if baseline is not None:
         result.baseline = baseline.metrics

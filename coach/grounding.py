@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from coach.models import ActionItem, Decision, Evidence, Flag, Transcript
@@ -49,17 +50,25 @@ def find_verbatim(quote: str, text: str) -> str | None:
     return text[index[at] : index[at + len(needle) - 1] + 1]
 
 
+# A quote the engine put in the wrong turn is looked for this many turns either side, no further:
+# a short "Okay." must not land on somebody else's utterance across the meeting.
+REANCHOR_TURNS = 3
+
+
 def ground_evidence(
     evidence: Sequence[Evidence], transcript: Transcript
 ) -> tuple[list[Evidence], int]:
-    """Evidence whose quotes are verbatim in their turn (moved to the right turn if needed); count of dropped."""
+    """Evidence whose quotes are verbatim in their turn (or a turn within three); count of dropped."""
     kept: list[Evidence] = []
     dropped = 0
     turns = transcript.turns
     for ev in evidence:
-        # The stated turn first, then the nearest ones: a short quote may recur far away.
-        order = sorted(range(len(turns)), key=lambda i: abs(i - ev.turn))
-        for i in order:
+        near = [ev.turn]
+        for d in range(1, REANCHOR_TURNS + 1):
+            near += [ev.turn - d, ev.turn + d]
+        for i in near:
+            if not 0 <= i < len(turns):
+                continue
             span = find_verbatim(ev.quote, turns[i].text)
             if span is not None:
                 fixed = Evidence(turn=i, speaker=turns[i].speaker, quote=span)
@@ -71,14 +80,25 @@ def ground_evidence(
     return kept, dropped
 
 
+@dataclass
+class GroundingTally:
+    """How many quotes the grounding step checked and how many it had to drop."""
+
+    checked: int = 0
+    dropped: int = 0
+
+
 def ground_items(
-    items: Sequence[T], transcript: Transcript, kind: str
+    items: Sequence[T], transcript: Transcript, kind: str, tally: GroundingTally | None = None
 ) -> tuple[list[T], list[str]]:
     """Ground each item's evidence; an item left with no verbatim quote is dropped with a warning."""
     kept: list[T] = []
     warnings: list[str] = []
     for item in items:
         evidence, dropped = ground_evidence(item.evidence, transcript)
+        if tally is not None:
+            tally.checked += len(item.evidence)
+            tally.dropped += dropped
         label = item.title if isinstance(item, Flag) else item.description
         if not evidence:
             warnings.append(f"dropped {kind} {label!r}: none of its quotes is in the transcript")

@@ -142,6 +142,10 @@ class EngineInfo(_Model):
     output_tokens: int = 0
     cost_usd: float = 0.0
     elapsed_s: float = 0.0
+    quotes_checked: int = Field(default=0, description="evidence quotes the grounding step checked")
+    quotes_dropped: int = Field(
+        default=0, description="quotes dropped because they are not in the transcript"
+    )
 
 
 class Report(_Model):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from coach.engines import EngineOptions, Findings, get_engine
 from coach.frameworks import load_frameworks
-from coach.grounding import ground_items
+from coach.grounding import GroundingTally, ground_items
 from coach.meeting import build_meeting
 from coach.models import (
     CATEGORIES,
@@ -121,10 +121,14 @@ def assemble(
 ) -> Report:
     """Ground every quote, number the items, derive governance and coverage."""
     warnings = [*warnings, *findings.warnings]
-    flags, w1 = ground_items(findings.flags, transcript, "flag")
-    actions, w2 = ground_items(findings.action_items, transcript, "action item")
-    decisions, w3 = ground_items(findings.decisions, transcript, "decision")
+    tally = GroundingTally()
+    flags, w1 = ground_items(findings.flags, transcript, "flag", tally)
+    actions, w2 = ground_items(findings.action_items, transcript, "action item", tally)
+    decisions, w3 = ground_items(findings.decisions, transcript, "decision", tally)
     warnings += w1 + w2 + w3
+    info = info.model_copy(
+        update={"quotes_checked": tally.checked, "quotes_dropped": tally.dropped}
+    )
     flags = [f.model_copy(update={"id": f"F{i}"}) for i, f in enumerate(flags, 1)]
     actions = [a.model_copy(update={"id": f"A{i}"}) for i, a in enumerate(actions, 1)]
     decisions = [d.model_copy(update={"id": f"D{i}"}) for i, d in enumerate(decisions, 1)]

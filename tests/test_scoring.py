@@ -7,8 +7,16 @@ import datetime as dt
 import pytest
 
 from coach.evals.gold import Gold
-from coach.evals.scoring import Counts, match, overlap, owner_ok, score_meeting, summarise
-from coach.models import ActionItem, Decision, Evidence, Flag, Report, Transcript
+from coach.evals.scoring import (
+    Counts,
+    intervals,
+    match,
+    overlap,
+    owner_ok,
+    score_meeting,
+    summarise,
+)
+from coach.models import ActionItem, Decision, Evidence, Flag, Report, Transcript, Turn
 
 
 def _gold(**over: object) -> Gold:
@@ -89,10 +97,10 @@ def test_perfect_prediction_scores_one(design_transcript: Transcript) -> None:
         "action_items.due_accuracy",
         "flags.precision",
         "flags.recall",
-        "evidence.grounded",
         "decisions.f1",
     ):
         assert metrics[name] == 1.0, name
+    assert metrics["evidence.dropped"] == 0.0
 
 
 def test_empty_prediction_scores_zero_recall(design_transcript: Transcript) -> None:
@@ -158,13 +166,78 @@ def test_optional_gold_item_is_neither_rewarded_nor_punished(design_transcript: 
     assert (without.actions.tp, without.actions.fp, without.actions.fn) == (0, 0, 0)
 
 
-def test_ungrounded_quote_lowers_the_grounded_share(design_transcript: Transcript) -> None:
+def test_unverified_quote_counts_as_dropped(design_transcript: Transcript) -> None:
     bad = Decision(
         id="D1", description="x", evidence=[_ev(design_transcript, 0, "words nobody said")]
     )
     report = Report(action_items=[_action(design_transcript)], decisions=[bad])
     metrics = summarise([score_meeting("m", report, _gold(), design_transcript)])
-    assert metrics["evidence.grounded"] == 0.5
+    assert metrics["evidence.dropped"] == 0.5
+
+
+def test_quotes_the_grounding_step_dropped_are_counted(design_transcript: Transcript) -> None:
+    report = Report(action_items=[_action(design_transcript)])
+    report.engine.quotes_checked, report.engine.quotes_dropped = 4, 3
+    metrics = summarise([score_meeting("m", report, _gold(), design_transcript)])
+    assert metrics["evidence.dropped"] == 0.75
+
+
+def test_same_turn_without_shared_words_is_not_a_match() -> None:
+    t = Transcript(
+        turns=[
+            Turn(
+                speaker="Ana Silva",
+                text="I'll send the security pack tomorrow. Separately, the launch date is fixed.",
+            )
+        ]
+    )
+    elsewhere = _action(t, turn=0, quote="Separately, the launch date is fixed.")
+    on_it = _action(t, turn=0, quote="I'll send the security pack tomorrow.")
+    gold = _gold(
+        action_items=[
+            {"quote": "I'll send the security pack tomorrow", "owner": "Ana Silva", "due": None}
+        ]
+    )
+    miss = score_meeting("m", Report(action_items=[elsewhere]), gold, t)
+    hit = score_meeting("m", Report(action_items=[on_it]), gold, t)
+    assert (miss.actions.tp, miss.actions.fp, miss.actions.fn) == (0, 1, 1)
+    assert (hit.actions.tp, hit.actions.fp, hit.actions.fn) == (1, 0, 0)
+
+
+def test_flag_counts_only_with_a_quote_in_a_gold_evidence_turn(
+    design_transcript: Transcript,
+) -> None:
+    flags = _gold().flags.model_dump()
+    right = _gold(flags={**flags, "evidence": {"late_involvement": ["Security hasn't seen it."]}})
+    wrong = _gold(flags={**flags, "evidence": {"late_involvement": ["We signed the webinar"]}})
+    report = Report(flags=[_flag(design_transcript, "late_involvement")])  # cites turn 1
+    hit = score_meeting("m", report, right, design_transcript)
+    miss = score_meeting("m", report, wrong, design_transcript)
+    assert (hit.flags.tp, hit.flags.fp, hit.flags.fn) == (1, 0, 0)
+    assert (miss.flags.tp, miss.flags.fp, miss.flags.fn) == (0, 1, 1)
+    assert miss.detail["flag_detail"]["wrong_evidence"] == ["late_involvement"]
+
+
+def test_optional_flags_are_reported_apart_not_counted_correct(
+    design_transcript: Transcript,
+) -> None:
+    report = Report(flags=[_flag(design_transcript, "data_governance")])
+    s = score_meeting("m", report, _gold(), design_transcript)
+    assert (s.flags.tp, s.flags.fp, s.flags.fn) == (0, 0, 1)
+    assert summarise([s])["flags.optional_per_meeting"] == 1.0
+
+
+def test_bootstrap_intervals_bracket_the_estimate(design_transcript: Transcript) -> None:
+    good = score_meeting(
+        "a", Report(action_items=[_action(design_transcript)]), _gold(), design_transcript
+    )
+    empty = score_meeting("b", Report(), _gold(), design_transcript)
+    scores = [good, empty, good, empty, good]
+    metrics, ranges = summarise(scores), intervals(scores, resamples=300)
+    lo, hi = ranges["action_items.recall"]
+    assert lo <= metrics["action_items.recall"] <= hi
+    assert lo < hi  # meetings disagree, so the interval has width
+    assert intervals([good, good], resamples=50)["action_items.recall"] == (1.0, 1.0)
 
 
 @pytest.mark.parametrize(

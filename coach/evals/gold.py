@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -30,21 +31,48 @@ class GoldItem(_Gold):
         return [self.quote, *self.also]
 
 
+Strength = Literal["firm", "conditional", "tentative"]
+Gap = Literal["no decider", "no owner", "no review date", "no success measure"]
+
+
 class GoldAction(GoldItem):
     owner: str | None
     owner_alternatives: list[str | None] = Field(default_factory=list)
     due: dt.date | None
     due_alternatives: list[dt.date | None] = Field(default_factory=list)
+    # Gold format 2 (the blind set onward); None where a dataset predates it.
+    strength: Strength | None = None
+    condition: str | None = None
+    requested_by: str | None = None
 
 
 class GoldDecision(GoldItem):
-    pass
+    decided_by: str | None = None
+    gaps: list[Gap] | None = None
+
+
+class GoldObjection(_Gold):
+    """A concern someone raised, and whether the meeting took it up."""
+
+    quote: str
+    speaker: str
+    answered: bool
+    response: str | None = None
+    optional: bool = False
+    note: str = ""
+
+    @property
+    def anchors(self) -> list[str]:
+        """The objection's own words (the response is scored separately)."""
+        return [self.quote]
 
 
 class GoldFlags(_Gold):
     required: list[Category]
     optional: list[Category]
     forbidden: list[Category]
+    # Turns that show each required or optional gap; a flag counts only when it cites one.
+    evidence: dict[Category, list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _partition(self) -> GoldFlags:
@@ -54,6 +82,8 @@ class GoldFlags(_Gold):
             raise ValueError(
                 f"each category must be listed exactly once (missing: {sorted(missing)})"
             )
+        if set(self.evidence) & set(self.forbidden):
+            raise ValueError("flags.evidence names a forbidden category")
         return self
 
 
@@ -68,9 +98,13 @@ class Gold(_Gold):
     date: dt.date
     roles: dict[str, Role]
     roles_given: bool = True
+    names: dict[str, str] = Field(
+        default_factory=dict, description="diarisation label -> the name the speaker gives"
+    )
     notes: str = ""
     action_items: list[GoldAction]
     decisions: list[GoldDecision]
+    objections: list[GoldObjection] | None = None
     flags: GoldFlags
     traps: list[Trap] = Field(default_factory=list)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,33 @@ def overlap(a: str, b: str) -> float:
 
 def anchor_turns(quote: str, transcript: Transcript) -> set[int]:
     """Indices of the turns where a gold quote appears."""
-    return {i for i, t in enumerate(transcript.turns) if find_verbatim(quote, t.text) is not None}
+    return {turn for turn, _, _ in spans(quote, transcript)}
+
+
+def spans(quote: str, transcript: Transcript) -> list[tuple[int, int, int]]:
+    """Every (turn, start, end) where a quote appears in the transcript."""
+    found = []
+    for i, t in enumerate(transcript.turns):
+        exact = find_verbatim(quote, t.text)
+        if exact is None:
+            continue
+        at = t.text.find(exact)
+        while at >= 0:
+            found.append((i, at, at + len(exact)))
+            at = t.text.find(exact, at + 1)
+    return found
+
+
+def _evidence_spans(ev: Evidence, transcript: Transcript) -> list[tuple[int, int]]:
+    if not 0 <= ev.turn < len(transcript.turns) or not ev.quote:
+        return []
+    text = transcript.turns[ev.turn].text
+    out = []
+    at = text.find(ev.quote)
+    while at >= 0:
+        out.append((at, at + len(ev.quote)))
+        at = text.find(ev.quote, at + 1)
+    return out
 
 
 def match(
@@ -37,18 +64,27 @@ def match(
 ) -> list[tuple[int, int]]:
     """One-to-one pairs (prediction index, gold index), closest first.
 
-    A pair is a candidate when the prediction cites a turn holding one of the gold anchors, or one
-    of its quotes shares half its words with an anchor.
+    A pair is a candidate when a prediction's quote overlaps one of the gold anchors in the same
+    turn, or shares half its words with an anchor. Sitting in the anchor's turn is not enough: a
+    long turn holds several items.
     """
-    gold_turns = [set().union(*(anchor_turns(a, transcript) for a in g.anchors)) for g in gold]
+    gold_spans = [[sp for a in g.anchors for sp in spans(a, transcript)] for g in gold]
+    pred_spans = [
+        [(ev.turn, s, e) for ev in evidence for s, e in _evidence_spans(ev, transcript)]
+        for evidence in predicted
+    ]
     candidates: list[tuple[float, int, int]] = []
     for pi, evidence in enumerate(predicted):
         for gi, g in enumerate(gold):
-            same_turn = any(ev.turn in gold_turns[gi] for ev in evidence)
+            overlapping = any(
+                pt == gt and ps < ge and gs < pe
+                for pt, ps, pe in pred_spans[pi]
+                for gt, gs, ge in gold_spans[gi]
+            )
             best = max((overlap(ev.quote, a) for ev in evidence for a in g.anchors), default=0.0)
-            if same_turn or best >= 0.5:
+            if overlapping or best >= 0.5:
                 # Prefer required items over optional ones when both fit.
-                score = float(same_turn) + best + (0.0 if g.optional else 0.01)
+                score = float(overlapping) + best + (0.0 if g.optional else 0.01)
                 candidates.append((score, pi, gi))
     pairs: list[tuple[int, int]] = []
     used_p: set[int] = set()
@@ -113,8 +149,9 @@ class MeetingScore:
     owner_right: int = 0
     due_right: int = 0
     matched_actions: int = 0
+    optional_flags: int = 0
     quotes: int = 0
-    grounded: int = 0
+    dropped: int = 0
     error: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -180,34 +217,91 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
     score.decisions, _ = _score_items(
         "decisions", report.decisions, gold.decisions, transcript, detail
     )
-    flagged = {f.category for f in report.flags}
-    score.flags = Counts(
-        tp=len(flagged & set(gold.flags.required)),
-        fp=len(flagged & set(gold.flags.forbidden)),
-        fn=len(set(gold.flags.required) - flagged),
-    )
-    detail["flag_detail"] = {
-        "missed": sorted(set(gold.flags.required) - flagged),
-        "forbidden_flagged": sorted(flagged & set(gold.flags.forbidden)),
-        "optional_flagged": sorted(flagged & set(gold.flags.optional)),
-    }
+    score.flags, score.optional_flags = _score_flags(report.flags, gold, transcript, detail)
     items: list[Flag | ActionItem | Decision] = [
         *report.flags,
         *report.action_items,
         *report.decisions,
     ]
+    turns = transcript.turns
+    not_verbatim = 0
     for item in items:
         for ev in item.evidence:
-            score.quotes += 1
-            turns = transcript.turns
-            score.grounded += int(0 <= ev.turn < len(turns) and ev.quote in turns[ev.turn].text)
+            not_verbatim += int(not (0 <= ev.turn < len(turns) and ev.quote in turns[ev.turn].text))
+    # Quotes the grounding step dropped, plus any that reached the report unverified (a bug).
+    score.quotes = max(report.engine.quotes_checked, sum(len(i.evidence) for i in items))
+    score.dropped = report.engine.quotes_dropped + not_verbatim
+    detail["quotes_not_verbatim"] = not_verbatim
     return score
+
+
+def _score_flags(
+    flags: Sequence[Flag], gold: Gold, transcript: Transcript, detail: dict[str, Any]
+) -> tuple[Counts, int]:
+    """Per category: a required gap flagged with a quote from its gold evidence turns is a hit.
+
+    A flag on a required category that cites none of the gold evidence turns found the word, not
+    the gap: it counts as a miss and a false alarm. A forbidden category flagged is a false alarm.
+    Optional categories are counted apart and never as correct.
+    """
+    by_category: dict[str, list[Flag]] = {}
+    for f in flags:
+        by_category.setdefault(f.category, []).append(f)
+    required, forbidden = set(gold.flags.required), set(gold.flags.forbidden)
+    counts = Counts()
+    wrong_evidence = []
+    for category in sorted(required):
+        cited = by_category.get(category)
+        if not cited:
+            counts.fn += 1
+            continue
+        anchors = gold.flags.evidence.get(category)
+        if anchors is None or any(touches_turn(f.evidence, anchors, transcript) for f in cited):
+            counts.tp += 1
+        else:
+            counts.fn += 1
+            counts.fp += 1
+            wrong_evidence.append(category)
+    flagged = set(by_category)
+    counts.fp += len(flagged & forbidden)
+    optional = sorted(flagged & set(gold.flags.optional))
+    detail["flag_detail"] = {
+        "missed": sorted(required - flagged),
+        "wrong_evidence": wrong_evidence,
+        "forbidden_flagged": sorted(flagged & forbidden),
+        "optional_flagged": optional,
+    }
+    return counts, len(optional)
+
+
+def touches_turn(
+    evidence: Sequence[Evidence], anchors: Sequence[str], transcript: Transcript
+) -> bool:
+    """Some evidence quote lies in a turn that holds one of the anchors."""
+    turns = {t for a in anchors for t, _, _ in spans(a, transcript)}
+    return any(ev.turn in turns for ev in evidence)
+
+
+HEADLINE = (
+    "action_items.f1",
+    "action_items.precision",
+    "action_items.recall",
+    "action_items.owner_accuracy",
+    "action_items.due_accuracy",
+    "decisions.f1",
+    "decisions.precision",
+    "decisions.recall",
+    "flags.precision",
+    "flags.recall",
+)
+# Metrics where a smaller figure is better; the baseline check reads them the other way round.
+LOWER_IS_BETTER = frozenset({"evidence.dropped", "flags.optional_per_meeting"})
 
 
 def summarise(scores: Sequence[MeetingScore]) -> dict[str, float]:
     """The dataset's metrics, micro-averaged over meetings; failed meetings count as all-missed."""
     actions, decisions, flags = Counts(), Counts(), Counts()
-    matched = owner = due = quotes = grounded = 0
+    matched = owner = due = quotes = dropped = optional = 0
     for s in scores:
         actions.add(s.actions)
         decisions.add(s.decisions)
@@ -216,7 +310,8 @@ def summarise(scores: Sequence[MeetingScore]) -> dict[str, float]:
         owner += s.owner_right
         due += s.due_right
         quotes += s.quotes
-        grounded += s.grounded
+        dropped += s.dropped
+        optional += s.optional_flags
     metrics: dict[str, float] = {}
     for name, counts in (("action_items", actions), ("decisions", decisions), ("flags", flags)):
         p, r, f = counts.prf()
@@ -225,8 +320,33 @@ def summarise(scores: Sequence[MeetingScore]) -> dict[str, float]:
         metrics[f"{name}.f1"] = f
     metrics["action_items.owner_accuracy"] = owner / matched if matched else 0.0
     metrics["action_items.due_accuracy"] = due / matched if matched else 0.0
-    metrics["evidence.grounded"] = grounded / quotes if quotes else 1.0
+    metrics["flags.optional_per_meeting"] = optional / len(scores) if scores else 0.0
+    metrics["evidence.dropped"] = dropped / quotes if quotes else 0.0
     metrics["meetings.completed"] = (
         sum(1 for s in scores if s.error is None) / len(scores) if scores else 0.0
     )
     return {k: round(v, 4) for k, v in metrics.items()}
+
+
+def intervals(
+    scores: Sequence[MeetingScore], resamples: int = 1000, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Bootstrap 95% intervals of the headline metrics, resampling whole meetings."""
+    if not scores:
+        return {}
+    rng = random.Random(seed)
+    draws: dict[str, list[float]] = {name: [] for name in HEADLINE}
+    n = len(scores)
+    for _ in range(resamples):
+        sample = [scores[rng.randrange(n)] for _ in range(n)]
+        metrics = summarise(sample)
+        for name in HEADLINE:
+            draws[name].append(metrics[name])
+    out = {}
+    for name, values in draws.items():
+        values.sort()
+        out[name] = (
+            round(values[int(0.025 * (resamples - 1))], 4),
+            round(values[int(0.975 * (resamples - 1))], 4),
+        )
+    return out
