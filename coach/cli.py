@@ -325,6 +325,11 @@ def _clock(seconds: float) -> str:
     help="Also score the dataset with deterministic speech-to-text noise (fillers, repeats, "
     "no punctuation) and report it beside the clean figures.",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Offline engine: print each named feature's hits, precision and what removing it costs.",
+)
 @clean_errors
 def eval_command(
     provider: str,
@@ -338,6 +343,7 @@ def eval_command(
     save_reports: Path | None,
     predictions: Path | None,
     noise_seed: int | None,
+    explain: bool,
     cassettes: Path | None,
     record: Path | None,
     timeout: float | None,
@@ -352,6 +358,9 @@ def eval_command(
     for target in (report_path, markdown_path):
         if target is not None:
             check_writable(target)
+    if explain:
+        _explain(provider, dataset, markdown_path)
+        return
     check_provider(provider, cassettes)
     explicit = baseline_path is not None
     baseline_path = baseline_path or Path("evals/baselines") / dataset.name / f"{provider}.json"
@@ -404,6 +413,28 @@ def eval_command(
         return
     if result.regressions:
         fail("eval fell below the baseline: " + "; ".join(result.regressions), 1)
+
+
+def _explain(provider: str, dataset: Path, markdown_path: Path | None) -> None:
+    """Feature hits, precision and ablation cost on a dataset (offline engine only)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from coach.engines.offline.features import FEATURES
+    from coach.evals import explain
+    from coach.evals.gold import load_dataset
+
+    if provider != "offline":
+        fail("--explain describes the offline engine's features; use --provider offline", 2)
+    load_dataset(dataset)  # a missing or broken dataset is reported before any work
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("explaining", total=len(FEATURES) + 1)
+        rows = explain.explain(dataset, lambda name: bar.update(task, advance=1, description=name))
+    text = explain.markdown(rows, dataset)
+    if markdown_path is not None:
+        write_atomic(markdown_path, text)
+    click.echo(text, nl=False)
 
 
 @main.command()

@@ -172,7 +172,9 @@ def suggest_governance(flags: list[Flag]) -> list[Governance]:
     return [g.model_copy(update={"id": f"G{i}"}) for i, g in enumerate(suggestions, 1)]
 
 
-def coverage(flags: list[Flag], discussed: list[Category]) -> dict[Category, CoverageState]:
+def coverage(
+    flags: list[Flag], discussed: dict[Category, list[int]]
+) -> dict[Category, CoverageState]:
     """Each category: flagged, discussed without a flag, or absent."""
     flagged = {f.category for f in flags}
     talked = set(discussed)

@@ -138,3 +138,66 @@ def test_first_baseline_of_a_new_dataset_creates_its_folder(tmp_path: Path) -> N
     )
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text())["provider"] == "offline"
+
+
+def test_blind_set_is_frozen() -> None:
+    """The blind set is measured, never edited: any change to its files fails here."""
+    import hashlib
+
+    folder = ROOT / "evals" / "datasets" / "blind"
+    digest = hashlib.sha256()
+    for f in sorted(folder.iterdir()):
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    expected = (ROOT / "evals" / "blind.sha256").read_text().strip()
+    assert digest.hexdigest() == expected
+    assert len(load_dataset(folder)) >= 15
+
+
+GOLD_FILES = sorted(
+    [
+        *(ROOT / "evals" / "datasets").glob("*/*.gold.json"),
+        *(ROOT / "train" / "meetings").glob("*.gold.json"),
+    ]
+)
+
+
+@pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_gold_file_passes_the_validator(path: Path) -> None:
+    from coach.evals.validate import check
+
+    assert check(path) == []
+
+
+def test_validator_names_each_problem(tmp_path: Path) -> None:
+    from coach.evals.validate import check
+
+    (tmp_path / "m.txt").write_text("Ana: I'll send it Friday.\nBen: Okay.\n", encoding="utf-8")
+    gold = {
+        "transcript": "m.txt",
+        "date": "2026-03-02",
+        "roles": {"Ana": "CMO"},
+        "action_items": [
+            {
+                "quote": "I'll mail it",
+                "also": [],
+                "owner": "Ana",
+                "owner_alternatives": [],
+                "due": None,
+                "due_alternatives": [],
+                "strength": "sure",
+                "optional": False,
+                "note": "",
+            }
+        ],
+        "decisions": [],
+        "objections": [],
+        "flags": {"required": ["late_involvement"], "optional": [], "forbidden": []},
+    }
+    (tmp_path / "m.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    problems = " | ".join(check(tmp_path / "m.gold.json"))
+    assert "lacks speaker labels: ['Ben']" in problems
+    assert "not verbatim" in problems and "strength must be" in problems
+    assert (
+        "each of the nine categories" in problems
+        and "lacks quotes for late_involvement" in problems
+    )

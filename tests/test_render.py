@@ -42,7 +42,12 @@ def test_markdown_escapes_table_and_link_syntax() -> None:
 
 
 def test_csv_neutralises_formulas() -> None:
-    rows = list(csv.DictReader(io.StringIO(render(report(), "csv"))))
+    r = report()
+    # An LLM may quote from the start of a cell-like line; the renderer must defuse it either way.
+    mei = next(a for a in r.action_items if a.owner == "Mei")
+    quote = mei.evidence[0].model_copy(update={"quote": "=SUM(A1:A9) is the total"})
+    r.action_items[r.action_items.index(mei)] = mei.model_copy(update={"evidence": [quote]})
+    rows = list(csv.DictReader(io.StringIO(render(r, "csv"))))
     actions = [r for r in rows if r["kind"] == "action"]
     assert actions[0]["owner"] == "Dana" and actions[0]["due"] == "2026-03-06"
     formula = next(r for r in actions if "SUM" in r["quote"])

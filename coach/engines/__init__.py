@@ -16,8 +16,9 @@ class Findings(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
-    discussed: list[Category] = Field(
-        default_factory=list, description="categories the meeting talked about, flagged or not"
+    discussed: dict[Category, list[int]] = Field(
+        default_factory=dict,
+        description="categories the meeting talked about, flagged or not, with the turns",
     )
     warnings: list[str] = Field(default_factory=list)
 

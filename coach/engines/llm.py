@@ -284,7 +284,7 @@ def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> 
     flags: dict[str, Flag] = {}
     actions: list[ActionItem] = []
     decisions: list[Decision] = []
-    discussed: list[Category] = []
+    discussed: dict[Category, list[int]] = {}
     for draft in drafts:
         for f in draft.flags:
             evidence = _evidence(f.evidence, transcript)
@@ -341,7 +341,8 @@ def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> 
             if any(_same(evidence, k.evidence) for k in decisions):
                 continue
             decisions.append(Decision(id="", description=d.description, evidence=evidence))
-        discussed.extend(c for c in draft.discussed if c not in discussed)
+        for c in draft.discussed:
+            discussed.setdefault(c, [])
     order = {"high": 0, "medium": 1, "low": 2}
     ordered_flags = sorted(flags.values(), key=lambda f: order[f.severity])
     by_turn = sorted(actions, key=lambda a: min((e.turn for e in a.evidence), default=0))

@@ -1,28 +1,46 @@
-"""The offline engine: deterministic rules over the framework file; no network, no key."""
+"""The offline engine: named features, a small learned scorer, no network, no key."""
 
 from __future__ import annotations
 
 from coach.engines import Findings
-from coach.engines.offline.commitments import find_action_items
+from coach.engines.offline.actions import find_action_items
 from coach.engines.offline.decisions import find_decisions
+from coach.engines.offline.features import Context
 from coach.engines.offline.flags import find_flags
-from coach.engines.offline.people import People
+from coach.engines.offline.model import Weights, load_weights
+from coach.engines.offline.normalize import units_of
 from coach.models import EngineInfo, Meeting, Transcript
+from coach.names import Roster
 
-ENGINE_VERSION = "offline-1"
+ENGINE_VERSION = "offline-2"
+
+
+def meeting_context(transcript: Transcript, meeting: Meeting) -> Context:
+    """The units of a meeting and who is who, as every stage of the engine reads them."""
+    roster = Roster(
+        [p.name for p in meeting.participants] or transcript.speakers,
+        {p.name: p.role for p in meeting.participants},
+    )
+    return Context(units_of([(t.speaker, t.text) for t in transcript.turns]), roster)
 
 
 class OfflineEngine:
-    """Rules for commitments, due dates, decisions and framework signals."""
+    """Commitments, decisions and the nine gaps, scored by the shipped weights."""
+
+    def __init__(self, weights: Weights | None = None) -> None:
+        self.weights = weights or load_weights()
 
     def run(self, transcript: Transcript, meeting: Meeting) -> tuple[Findings, EngineInfo]:
         """Analyse one meeting without leaving the machine."""
-        people = People(meeting)
-        flags, discussed = find_flags(transcript, people)
+        ctx = meeting_context(transcript, meeting)
+        w = self.weights
+        flags, discussed = find_flags(ctx, w)
         findings = Findings(
             flags=flags,
-            action_items=find_action_items(transcript, people, meeting.date),
-            decisions=find_decisions(transcript),
+            action_items=find_action_items(
+                ctx, w.action, [t.text for t in transcript.turns], meeting.date, w.vocab
+            ),
+            decisions=find_decisions(ctx, w.decision, w.vocab),
             discussed=discussed,
         )
         if meeting.date is None and any(a.due_text for a in findings.action_items):

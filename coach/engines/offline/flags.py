@@ -1,17 +1,25 @@
-"""Misalignment flags: framework signals from different functions, weighed by pushback."""
+"""Misalignment flags: a sentence classifier for the nine gaps, then a meeting-level decision.
+
+Each unit gets a probability per category from the learned multinomial model (its words, the
+framework file's signal phrases, who says it). A category is flagged when the meeting-level model,
+reading how strong and how many its signal units are, whether both functions voice it, pushback
+and resolution, says it is a gap here. Evidence comes from both sides where both spoke.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
-from coach.engines.offline.people import People
-from coach.engines.offline.signals import Hit, signal_index
-from coach.engines.offline.text import Sentence, sentences
+from coach.engines.offline.features import Context, lexicon, placeholder_tokens
+from coach.engines.offline.model import Weights
+from coach.engines.offline.normalize import Unit
+from coach.engines.offline.signals import signal_index
 from coach.frameworks import load_frameworks
-from coach.models import Category, Evidence, Flag, Role, Severity, Transcript
+from coach.models import CATEGORIES, Category, Evidence, Flag, Role, Severity
 
-_SIDE: dict[Role, str] = {
+SIDE: dict[Role, str] = {
     "CMO": "marketing",
     "marketing": "marketing",
     "CIO": "it",
@@ -22,154 +30,185 @@ _SIDE: dict[Role, str] = {
     "other": "other",
 }
 _PUSHBACK = re.compile(
-    r"\b(?:but|however|hold\s+on|wait|honestly|frankly|the\s+problem\s+is|that's\s+not|no,|sorry,?\s+but|"
-    r"i\s+disagree|with\s+respect|again|every\s+time|keeps?\s+happening|frustrat\w*|not\s+acceptable|"
-    r"can't|cannot|won't|nobody|no\s+one|never|why\s+(?:did|didn't|wasn't|weren't|are|is)|first\s+i'm\s+hearing)\b|"
-    # "You report registrations, we report incidents": two sides set against each other.
-    r"\byou\s+(?:\w+\s+){0,3}\w+,\s+(?:and\s+|but\s+)?we\s+\w+",
-    re.IGNORECASE,
+    r"\b(?:but|however|hold on|wait|honestly|frankly|the problem is|that's not|i disagree|with respect|"
+    r"again|every time|frustrat\w*|not acceptable|can't|cannot|won't|nobody|no one|never|why|"
+    r"first i'm hearing|worried|worry|concern\w*|nervous|uncomfortable|not comfortable|surprised?)\b"
 )
-# How much one signal counts: said by the side the list describes, by the other side, or by anyone.
-_WEIGHT = {"own": 1.0, "cross": 0.6, "any": 0.8}
-FLAG_AT = 2.2
-LENGTH_SLOPE = 0.5
-RESOLVED_WEIGHT = 0.3
-TOPIC_WEIGHT = 0.5
-MIN_SPEAKERS = 2
+# What raises the stakes of a gap: money signed away, customer data, a public date.
+_STAKES = re.compile(
+    r"\b(?:signed|contract|renewal|invoice|budget|cost|costs|spend|spent|price|\$|£|€|"
+    r"customer data|personal data|pii|gdpr|consent|breach|regulator|fine|fines|audit|legal|"
+    r"launch|go live|go-live|deadline|board|revenue|million|thousand|k a year)\b"
+)
+MAX_EVIDENCE = 4
+
+
+def category_features(u: Unit, ctx: Context) -> list[str]:
+    """Features of a unit for the category model: its words, framework signals, the speaker's side."""
+    feats = lexicon(placeholder_tokens(u, ctx))
+    for hit in signal_index().find(u.norm):
+        feats.append(f"s={hit.category}.{hit.kind}" if hit.kind != "friction" else "s=friction")
+    side = SIDE.get(ctx.roster.role.get(u.speaker, "other"), "other")
+    feats.append(f"side={side}")
+    if _PUSHBACK.search(u.norm):
+        feats.append("r=pushback")
+    return feats
 
 
 @dataclass
-class _Tally:
-    score: float = 0.0
-    resolved: float = 0.0
-    pushback: int = 0
-    hits: list[tuple[float, Sentence, str, Hit]] = field(default_factory=list)
+class CategoryTally:
+    """One category's signal units in a meeting and what the meeting-level model reads from them."""
 
-    @property
-    def speakers(self) -> list[str]:
-        order: list[str] = []
-        for _, _, speaker, _ in sorted(self.hits, key=lambda h: -h[0]):
-            if speaker not in order:
-                order.append(speaker)
-        return order
+    category: str
+    probs: list[tuple[float, Unit]] = field(default_factory=list)  # every unit, sorted high first
+    signals: list[tuple[float, Unit]] = field(default_factory=list)  # above the unit threshold
+    features: dict[str, float] = field(default_factory=dict)
 
 
-def _weight(hit: Hit, side: str) -> float:
-    if hit.kind == "any":
-        return _WEIGHT["any"]
-    return _WEIGHT["own"] if hit.kind == side else _WEIGHT["cross"]
+def tally(
+    ctx: Context, weights: Weights, per_unit: list[dict[str, float]] | None = None
+) -> dict[str, CategoryTally]:
+    """Per category: every unit's probability, the signal units, and meeting-level features.
 
-
-def tally_signals(transcript: Transcript, people: People) -> dict[str, _Tally]:
-    """Per category: weighted signal sentences, friction and resolution counts."""
-    index = signal_index()
-    tallies: dict[str, _Tally] = {}
-    for i, turn in enumerate(transcript.turns):
-        side = _SIDE.get(people.role.get(turn.speaker, "other"), "other")
-        for s in sentences(i, turn.text):
-            hits = index.find(s.text)
-            if not hits:
-                continue
-            friction = any(h.kind == "friction" for h in hits) or bool(_PUSHBACK.search(s.text))
-            by_category: dict[str, list[Hit]] = {}
-            for hit in hits:
-                if hit.kind != "friction":
-                    by_category.setdefault(hit.category, []).append(hit)
-            for category, cat_hits in by_category.items():
-                tally = tallies.setdefault(category, _Tally())
-                strong = sum(
-                    _weight(h, side) for h in cat_hits if h.kind in ("marketing", "it", "any")
-                )
-                topics = {h.phrase for h in cat_hits if h.kind == "topics"}
-                resolved = sum(1 for h in cat_hits if h.kind == "resolved")
-                tally.resolved += resolved
-                w = min(strong, 2.0) + (TOPIC_WEIGHT * min(len(topics), 2) if friction else 0.0)
-                if w <= 0:
-                    continue
-                tally.score += w
-                tally.pushback += friction
-                tally.hits.append((w, s, turn.speaker, cat_hits[0]))
-    return tallies
-
-
-def find_flags(transcript: Transcript, people: People) -> tuple[list[Flag], list[Category]]:
-    """Flags for categories whose signals are strong enough, and every category that came up."""
-    tallies = tally_signals(transcript, people)
-    flags: list[Flag] = []
-    discussed: list[Category] = []
-    fw = load_frameworks()
-    words = sum(len(t.text.split()) for t in transcript.turns)
-    bar = flag_threshold(words)
-    cited: set[tuple[int, int]] = set()  # a sentence already quoted by a stronger flag
-    for category, tally in sorted(tallies.items(), key=lambda kv: -kv[1].score):
-        discussed.append(category)  # type: ignore[arg-type]
-        net = tally.score - RESOLVED_WEIGHT * tally.resolved
-        speakers = tally.speakers
-        if net < bar or len(speakers) < MIN_SPEAKERS:
-            continue
-        info = fw.category(category)
-        flags.append(
-            Flag(
-                id="",
-                category=category,  # type: ignore[arg-type]
-                severity=_severity(net / bar, tally, people, speakers),
-                title=info.title,
-                summary=_summary(info.description, tally, people, speakers),
-                parties=speakers[:4],
-                evidence=_evidence(tally, cited),
-                conversation=info.conversation,
-                confidence=round(min(0.95, 0.4 + 0.15 * net / bar), 2),
-            )
+    `per_unit` (category probabilities per unit) replaces the model's: training passes scores
+    from a model that never saw the meeting.
+    """
+    if per_unit is None:
+        per_unit = [weights.category.probs(category_features(u, ctx)) for u in ctx.units]
+    words = sum(len(u.tokens) for u in ctx.units) or 1
+    sides = {lab: SIDE.get(ctx.roster.role.get(lab, "other"), "other") for lab in ctx.roster.labels}
+    out: dict[str, CategoryTally] = {}
+    for cat in CATEGORIES:
+        t = CategoryTally(cat)
+        t.probs = sorted(
+            ((p[cat], u) for p, u in zip(per_unit, ctx.units, strict=True)), key=lambda x: -x[0]
         )
-    order = {c.id: n for n, c in enumerate(fw.categories)}
-    flags.sort(key=lambda f: ({"high": 0, "medium": 1, "low": 2}[f.severity], order[f.category]))
-    return flags, discussed
+        t.signals = [(p, u) for p, u in t.probs if p >= weights.unit_threshold]
+        top = [p for p, _ in t.probs[:3]] + [0.0] * 3
+        voiced = {
+            sides.get(u.speaker, "other") for p, u in t.probs if p >= 0.8 * weights.unit_threshold
+        }
+        best_of = {"marketing": 0.0, "it": 0.0}
+        for p, u in t.probs:
+            side = sides.get(u.speaker, "other")
+            if side in best_of and p > best_of[side]:
+                best_of[side] = p
+        pushback = sum(1 for _, u in t.signals if _PUSHBACK.search(u.norm))
+        t.features = {
+            "m=top1": top[0],
+            "m=top3": sum(top[:3]) / 3,
+            "m=signals": math.log1p(len(t.signals)),
+            # Per thousand words, but a five-line meeting is not "dense" on one remark.
+            "m=density": 1000 * len(t.signals) / max(words, 1000),
+            "m=speakers": min(3, len({u.speaker for _, u in t.signals})) / 3,
+            "m=both_sides": float({"marketing", "it"} <= voiced),
+            "m=weaker_side": min(best_of.values()),  # how clearly the quieter function voices it
+            "m=strong": math.log1p(sum(1 for p, _ in t.probs[:20] if p >= 0.9)),
+            "m=pushback": min(3, pushback) / 3,
+            "m=long_meeting": math.log(max(words, 300) / 1000),
+        }
+        out[cat] = t
+    return out
 
 
-def flag_threshold(words: int) -> float:
-    """The score a category needs to be flagged; longer meetings say everything more often."""
-    return FLAG_AT + LENGTH_SLOPE * max(0.0, words / 1000 - 2)
+def _evidence(t: CategoryTally, ctx: Context, cited: set[int], weak: float) -> list[Unit]:
+    """Up to four signal units: the two strongest, then other speakers, the other side first."""
+    sides = {lab: SIDE.get(ctx.roster.role.get(lab, "other"), "other") for lab in ctx.roster.labels}
+    pool = [u for _, u in (t.signals or t.probs[:2])]
+    if not pool:
+        return []
+    # The other side's words may score lower and still show the gap ("We signed it last week").
+    pool += [u for p, u in t.probs[len(t.signals) : len(t.signals) + 6] if p >= weak]
+    fresh = [u for u in pool if u.index not in cited] or pool
+    # The two strongest first, whoever said them: they are what a reader checks.
+    chosen = fresh[:2]
+    for want_other_side in (True, False):
+        for u in pool:
+            if len(chosen) == MAX_EVIDENCE:
+                break
+            if u in chosen or u.speaker in {c.speaker for c in chosen}:
+                continue
+            side = sides.get(u.speaker, "other")
+            if want_other_side and side in {sides.get(c.speaker, "other") for c in chosen}:
+                continue
+            chosen.append(u)
+    # The other function's side of it, when it spoke right there ("We signed it last week" before
+    # "First I'm hearing of it"), even if its words alone score low.
+    have = {sides.get(c.speaker, "other") for c in chosen}
+    for side in ("marketing", "it"):
+        if side in have or len(chosen) == MAX_EVIDENCE or not have & {"marketing", "it"}:
+            continue
+        near = [
+            (p, u)
+            for p, u in t.probs
+            if sides.get(u.speaker) == side
+            and p >= 0.1
+            and any(abs(u.turn - c.turn) <= 2 for c in chosen)
+        ]
+        if near:
+            chosen.append(max(near, key=lambda pu: pu[0])[1])
+    cited.update(u.index for u in chosen)
+    return sorted(chosen, key=lambda u: u.index)
 
 
-def _severity(ratio: float, tally: _Tally, people: People, speakers: list[str]) -> Severity:
-    """How far above the bar, and whether both functions voiced it with pushback."""
-    sides = {_SIDE.get(people.role.get(s, "other"), "other") for s in speakers}
+def _severity(p: float, evidence: list[Unit], ctx: Context) -> Severity:
+    """From what is at stake (a contract, customer data, budget, a launch) and how clear the gap is."""
+    stakes = sum(1 for u in evidence if _STAKES.search(u.norm))
+    sides = {SIDE.get(ctx.roster.role.get(u.speaker, "other"), "other") for u in evidence}
     both = {"marketing", "it"} <= sides
-    if ratio >= 2.5 and both and tally.pushback >= 2:
+    if stakes >= 2 or (stakes and both and p >= 0.7):
         return "high"
-    if ratio >= 1.5 or (both and tally.pushback >= 2):
+    if stakes or p >= 0.7:
         return "medium"
     return "low"
 
 
-def _evidence(tally: _Tally, cited: set[tuple[int, int]]) -> list[Evidence]:
-    """Up to three quotes, strongest first: new speakers first, then sentences no other flag used."""
-    chosen: list[Evidence] = []
-    used_speakers: set[str] = set()
-    used_sentences: set[tuple[int, int]] = set()
-    ranked = sorted(tally.hits, key=lambda h: (-h[0], h[1].turn))
-    passes = ((True, True), (False, True), (False, False))  # (new speaker only, uncited only)
-    for new_speaker, uncited in passes:
-        for _, s, speaker, _ in ranked:
-            if len(chosen) == 3:
-                break
-            key = (s.turn, s.start)
-            if (
-                key in used_sentences
-                or (new_speaker and speaker in used_speakers)
-                or (uncited and key in cited)
-            ):
-                continue
-            used_sentences.add(key)
-            used_speakers.add(speaker)
-            chosen.append(Evidence(turn=s.turn, speaker=speaker, quote=s.text))
-    cited.update(used_sentences)
-    return sorted(chosen, key=lambda e: e.turn)
+def find_flags(ctx: Context, weights: Weights) -> tuple[list[Flag], dict[Category, list[int]]]:
+    """Flags for categories the meeting-level model reads as gaps, and the turns of every category discussed."""
+    fw = load_frameworks()
+    tallies = tally(ctx, weights)
+    flags: list[tuple[float, Flag]] = []
+    discussed: dict[Category, list[int]] = {}
+    cited: set[int] = set()
+    ranked = sorted(tallies.values(), key=lambda t: -weights.flag.prob(t.features))
+    for t in ranked:
+        cat: Category = t.category  # type: ignore[assignment]
+        if len(t.signals) >= 2:
+            discussed[cat] = sorted({u.turn for _, u in t.signals})
+        p = weights.flag.prob(t.features)
+        if p < weights.flag.threshold or not t.signals:
+            continue
+        evidence = _evidence(t, ctx, cited, weights.unit_threshold / 2)
+        info = fw.category(cat)
+        parties = list(
+            dict.fromkeys([*(u.speaker for u in evidence), *(u.speaker for _, u in t.signals)])
+        )[:4]
+        flags.append(
+            (
+                p,
+                Flag(
+                    id="",
+                    category=cat,
+                    severity=_severity(p, evidence, ctx),
+                    title=info.title,
+                    summary=_summary(info.description, t, ctx, parties),
+                    parties=parties,
+                    evidence=[
+                        Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote) for u in evidence
+                    ],
+                    conversation=info.conversation,
+                    confidence=round(p, 2),
+                ),
+            )
+        )
+    order = {"high": 0, "medium": 1, "low": 2}
+    flags.sort(key=lambda pf: (order[pf[1].severity], -pf[0]))
+    return [f for _, f in flags], discussed
 
 
-def _summary(description: str, tally: _Tally, people: People, speakers: list[str]) -> str:
-    who = ", ".join(f"{s} ({people.role.get(s, 'other')})" for s in speakers[:3])
-    tone = "with open pushback" if tally.pushback else "without open disagreement"
-    handled = " Part of it was addressed in the meeting." if tally.resolved else ""
+def _summary(description: str, t: CategoryTally, ctx: Context, parties: list[str]) -> str:
+    who = ", ".join(f"{s} ({ctx.roster.role.get(s, 'other')})" for s in parties[:3])
+    pushback = t.features["m=pushback"] > 0
+    tone = "with open pushback" if pushback else "without open disagreement"
     first = description.split(". ")[0].rstrip(".") + "."
-    return f"{first} Raised by {who}, {len(tally.hits)} remark(s) {tone}.{handled}"
+    return f"{first} Raised by {who}, in {len(t.signals)} remark(s) {tone}."

@@ -1,70 +1,64 @@
-"""Sentences with their offsets, so every quote the engine makes is a slice of a turn."""
+"""Short descriptions of items, written from the words that were said."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-# A sentence ends at . ! ? (or … or a dash run) followed by space; abbreviations like "Dr." or
-# "e.g." rarely end a commitment, so a small list is enough.
-_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
-_CLAUSE = re.compile(
-    r";\s+|,\s+(?:and|but|then)\s+(?=(?:i|we|you|let)\b)|\s+(?:--|–|—)\s+", re.IGNORECASE
+from coach.engines.offline.duedates import DueDate
+
+_I = re.IGNORECASE
+_FILLER_WORDS = re.compile(r"\b(?:um+|uh+|erm|er|hmm|mm)\b[,.]?\s*", _I)
+_STUTTER = re.compile(r"\b(\w+)(?:[\s,]+\1\b)+", _I)
+_FALSE_START = re.compile(r"\b[\w']+-\s+")
+_OPENERS = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|yeah|yes|yep|sure|fine|right|well|look|alright|all right|then|great|"
+    r"cool|perfect|absolutely|good|also|honestly|actually|and then|but|like|i mean|you know|i think|"
+    r"i guess|basically|anyway|oh)\b[,.]?\s+)+",
+    _I,
 )
-_ABBREV = re.compile(
-    r"\b(?:dr|mr|mrs|ms|st|vs|etc|e\.g|i\.e|approx|no|inc|ltd|jr|sr)\.$", re.IGNORECASE
+_NAME_LEAD = re.compile(r"^(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+")
+_ASK_LEAD = re.compile(
+    r"^.*?\b(?:(?:can|could|would|will)\s+(?:you|your\s+team)|are\s+you\s+able\s+to|would\s+you\s+mind|"
+    r"please|can\s+i\s+(?:get|ask)\s+you\s+to)(?:\s+(?:two|both|all|guys|please|also|just|maybe|quickly))*\s+",
+    _I,
+)
+_LEAD = re.compile(
+    r"^(?:i'll\s+go\s+ahead\s+and|i'll|i\s+will|i'm\s+going\s+to|i\s+am\s+going\s+to|i'm\s+gonna|"
+    r"i'm\s+happy\s+to|happy\s+to|let\s+me|my\s+team\s+(?:will|can|is\s+going\s+to)|we'll|we\s+will|"
+    r"we're\s+going\s+to|we're\s+gonna|we\s+are\s+going\s+to|i\s+can|we\s+can|i\s+need\s+to|i\s+have\s+to|"
+    r"i've\s+got\s+to|i\s+should|you're\s+going\s+to|you're\s+gonna|you'll|you\s+need\s+to|"
+    r"some(?:one|body)\s+(?:should|needs\s+to|has\s+to|ought\s+to|must)|we\s+need\s+some(?:one|body)\s+to|"
+    r"[A-Z][\w'-]+\s+to)\s+(?:also\s+|just\s+|then\s+|definitely\s+|quickly\s+)?",
+    _I,
 )
 
 
-@dataclass(frozen=True)
-class Sentence:
-    turn: int
-    start: int
-    end: int
-    text: str
-
-    def shift(self, by: int) -> Sentence:
-        """The same sentence with offsets moved by `by` (from a sub-string to its turn)."""
-        return Sentence(self.turn, self.start + by, self.end + by, self.text)
-
-    @property
-    def is_question(self) -> bool:
-        """Ends with a question mark."""
-        return self.text.rstrip("\"') ").endswith("?")
+def tidy(text: str) -> str:
+    """Speech without fillers, stutters and false starts, spaces collapsed."""
+    text = _FALSE_START.sub("", text)
+    text = _FILLER_WORDS.sub("", text)
+    text = _STUTTER.sub(r"\1", text)
+    return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
 
 
-def sentences(turn: int, text: str) -> list[Sentence]:
-    """Split a turn's text into sentences, keeping character offsets."""
-    out: list[Sentence] = []
-    start = 0
-    for m in _END.finditer(text):
-        piece = text[start : m.start()]
-        if _ABBREV.search(piece):
-            continue
-        if piece.strip():
-            out.append(_make(turn, text, start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        out.append(_make(turn, text, start, len(text)))
-    return out
-
-
-def _make(turn: int, text: str, start: int, end: int) -> Sentence:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Sentence(turn, start, end, text[start:end])
-
-
-def clauses(s: Sentence) -> list[Sentence]:
-    """Split a long sentence at ', and' / '; ' / ' - ' so two commitments become two items."""
-    out: list[Sentence] = []
-    start = 0
-    for m in _CLAUSE.finditer(s.text):
-        if s.text[start : m.start()].strip():
-            out.append(_make(s.turn, s.text, start, m.start()).shift(s.start))
-        start = m.end()
-    if s.text[start:].strip():
-        out.append(_make(s.turn, s.text, start, len(s.text)).shift(s.start))
-    return out
+def describe(text: str, due: DueDate | None = None, me: str | None = None) -> str:
+    """A short imperative description; "send me" names the asker when it is known."""
+    body = text
+    if due is not None:
+        # The deadline has its own field; drop it unless it is part of a word ("Thursday's").
+        body = re.sub(r"\s*" + re.escape(due.text) + r"(?!['\w])", " ", body, count=1)
+    body = tidy(body)
+    body = _OPENERS.sub("", body)
+    body = _NAME_LEAD.sub("", body)
+    asked = _ASK_LEAD.match(body)
+    body = body[asked.end() :] if asked else _LEAD.sub("", body, count=1)
+    body = re.sub(r"^to\s+", "", body.strip(), flags=_I)
+    if me:
+        body = re.sub(r"^(\w+)\s+me\b", rf"\1 {me}", body)
+    body = body.strip(" ,.;:!?-")
+    body = re.sub(r"\s+(?:ok(?:ay)?|right|alright|yeah)$", "", body, flags=_I)
+    if len(body.split()) < 2:
+        body = tidy(text).strip(" ,.;:!?-")
+    if len(body) > 160:
+        body = body[:160].rsplit(" ", 1)[0]
+    return body[:1].upper() + body[1:]

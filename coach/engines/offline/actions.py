@@ -1,0 +1,318 @@
+"""Action items: units the scorer reads as commitments, with owner, due date and evidence.
+
+Each unit of speech is scored by the learned commitment model. A picked unit becomes an item; the
+words around it supply what one unit cannot: who accepted a request, the ask that "leave it with
+me" answers, and a deadline said a sentence later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from coach.engines.offline.duedates import DueDate, find_all_due
+from coach.engines.offline.features import (
+    _ACCEPT,
+    _I_WILL,
+    _REFUSE,
+    _REQUEST,
+    _UNOWNED,
+    _YOU_WILL,
+    Context,
+    extract,
+)
+from coach.engines.offline.model import Binary
+from coach.engines.offline.normalize import Unit
+from coach.engines.offline.text import describe
+from coach.models import ActionItem, Evidence
+
+_JOINT = re.compile(r"\b([A-Za-z][\w'-]+) and I\b")
+_DOER = re.compile(r"\b([A-Z][\w'-]+)(?: [A-Z][\w'-]+)? (?:to|will|'ll|is going to|is gonna)\b")
+# A recap in the present tense: "Rafael sends the deck Wednesday", "Mia and Dev do the calendars".
+_PRESENT_DOER = re.compile(
+    r"^(?:(?:so|and|then|okay|ok|right)[,]?\s+)*([A-Z][\w'-]+)(?:\s+and\s+[A-Z][\w'-]+)?\s+"
+    r"(?:[a-z]+s|do|does|has|owns)\b"
+)
+_FOR_NAME = re.compile(
+    r"\b(?:action items?|action point|next step|to-?do|homework)\s+(?:for|on)\s+([A-Z][\w'-]+)",
+    re.IGNORECASE,
+)
+# Only "it"/"that" as the object: a follow-up to the task just taken, not a new one.
+_ANAPHORIC = re.compile(
+    r"\b(?:do|send|get|have|bring|put|take|share|circulate|forward|finish|turn|update|fix|book)\s+"
+    r"(?:it|that|them|this|those|one)\b(?:\s+(?:over|across|out|back|round|around|done))?"
+)
+_FUNCTION_DOER = re.compile(
+    r"\b(?:the )?(IT|engineering|marketing|security|tech|the platform team|the it team|"
+    r"the engineering team|the marketing team|CIO|CTO|CMO|CEO)(?: team)? (?:will|'ll|to|is going to)\b",
+    re.IGNORECASE,
+)
+_PERIOD_ONLY = re.compile(
+    r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b",
+    re.IGNORECASE,
+)
+
+
+def score_units(ctx: Context, model: Binary, vocab: frozenset[str] | None) -> list[float]:
+    """The commitment probability of every unit."""
+    return [model.prob(extract(u, ctx, vocab)) for u in ctx.units]
+
+
+def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
+    """Who owns the task in `u`, and the units that show it was taken on."""
+    roster = ctx.roster
+    nxt = ctx.next_turn_first(u)
+    accepted = nxt is not None and bool(_ACCEPT.search(nxt.norm)) and not _REFUSE.search(nxt.norm)
+    prev = ctx.prev_turn_last(u)
+    if (
+        prev is not None
+        and len(u.tokens) <= 10
+        and (prev.question or _REQUEST.search(prev.norm) or _UNOWNED.search(prev.norm))
+        and (_I_WILL.search(u.norm) or _ACCEPT.search(u.norm))
+    ):
+        return u.speaker, [prev, u]  # "Leave it with me." after "who can chase them?"
+    if _UNOWNED.search(u.norm):
+        if accepted and nxt is not None and re.search(r"\b(?:i|i'll|me|let me|i can)\b", nxt.norm):
+            return nxt.speaker, [u, nxt]
+        return None, [u]
+    if _REQUEST.search(u.norm) and not _I_WILL.search(
+        u.norm.split(" you ", 1)[0] if " you " in u.norm else ""
+    ):
+        named = roster.mentioned(u.quote, exclude=u.speaker)
+        if accepted and nxt is not None:
+            return nxt.speaker, [u, nxt]
+        if len(named) == 1:
+            return named[0], [u]
+        following = nxt.speaker if nxt is not None else None
+        return roster.addressee(u.speaker, u.quote, prev.speaker if prev else None, following), [u]
+    label = _FOR_NAME.search(u.quote)
+    if label and roster.lookup(label.group(1)):
+        return roster.lookup(label.group(1)), [u]  # "Action item for Priya: draft the copy"
+    present = _PRESENT_DOER.search(u.quote)
+    if present and roster.lookup(present.group(1)):
+        return roster.lookup(present.group(1)), [u]
+    joint = _JOINT.search(u.quote)
+    if joint and roster.lookup(joint.group(1)):
+        return roster.lookup(joint.group(1)), [u]
+    for m in _DOER.finditer(u.quote):
+        doer = roster.lookup(m.group(1))
+        if doer is not None and doer != u.speaker:
+            return doer, [u]
+    fn = _FUNCTION_DOER.search(u.quote)
+    if fn and not _I_WILL.search(u.norm):
+        return roster.function_owner(fn.group(1)) or fn.group(1), [u]
+    if _YOU_WILL.search(u.norm) and not _I_WILL.search(u.norm):
+        named = roster.mentioned(u.quote, exclude=u.speaker)
+        if len(named) == 1:
+            return named[0], [u]
+        return roster.addressee(
+            u.speaker, u.quote, prev.speaker if prev else None, nxt.speaker if nxt else None
+        ), [u]
+    return u.speaker, [u]
+
+
+# A long meeting where few units pass the threshold is more likely under-read than empty: the
+# strongest candidates are taken up to one per this many words (AMI design meetings are like that).
+WORDS_PER_ACTION = 900
+
+
+def recall_floor(
+    ctx: Context, probs: Sequence[float], threshold: float, per_words: int
+) -> set[int]:
+    """Indices of the best units below the threshold that fill a long meeting up to its floor."""
+    words = sum(len(u.tokens) for u in ctx.units)
+    want = words // per_words
+    above = sum(1 for p in probs if p >= threshold)
+    if want <= above:
+        return set()
+    below = sorted(
+        (
+            (p, u.index)
+            for u, p in zip(ctx.units, probs, strict=True)
+            if threshold / 3 <= p < threshold
+        ),
+        reverse=True,
+    )
+    return {i for _, i in below[: want - above]}
+
+
+def _refused(u: Unit, ctx: Context) -> bool:
+    nxt = ctx.next_turn_first(u)
+    return nxt is not None and bool(_REFUSE.search(nxt.norm)) and not _ACCEPT.search(nxt.norm)
+
+
+def best_due(text: str, meeting_date: dt.date | None) -> DueDate | None:
+    """The phrase that reads as the deadline: a day beats a bare period ("for Q1 ... tomorrow")."""
+    found = find_all_due(text, meeting_date)
+    if not found:
+        return None
+    days = [d for d in found if not _PERIOD_ONLY.match(d.text)]
+    return (days or found)[0]
+
+
+def _due(
+    units: list[Unit], ctx: Context, turns: list[str], meeting_date: dt.date | None
+) -> DueDate | None:
+    """The deadline: in the item's own words, then just after them in the turn, then in the reply."""
+    sources = [u.quote for u in units]
+    first = units[0]
+    sources.append(turns[first.turn][first.start :][:300])
+    for u in units[1:]:
+        sources.append(turns[u.turn][u.start :][:300])
+    for source in sources:
+        due = best_due(source, meeting_date)
+        if due is not None:
+            return due
+    return None
+
+
+def find_action_items(
+    ctx: Context,
+    model: Binary,
+    turns: list[str],
+    meeting_date: dt.date | None,
+    vocab: frozenset[str] | None = None,
+    probs: Sequence[float] | None = None,
+) -> list[ActionItem]:
+    """Every unit the model picks, as an action item, restatements folded into the first.
+
+    `probs` (one per unit) replaces the model's scores: training sweeps thresholds with it.
+    """
+    if probs is None:
+        probs = score_units(ctx, model, vocab)
+    floor = recall_floor(ctx, probs, model.threshold, WORDS_PER_ACTION)
+    items: list[ActionItem] = []
+    owners: list[str | None] = []
+    last_turn: list[int] = []
+    used: set[int] = set()
+    index: dict[tuple[str | None, str], list[int]] = {}  # (owner, content word) -> item numbers
+    for u, p in zip(ctx.units, probs, strict=True):
+        if (p < model.threshold and u.index not in floor) or u.index in used:
+            continue
+        owner, units = _owner(u, ctx)
+        if _REQUEST.search(u.norm) and _refused(u, ctx):
+            continue  # "Ingrid, could you look at it?" / "I can't before October."
+        if any(x.index in used for x in units if x is not u) and len(units) > 1:
+            units = [u]
+        used.update(x.index for x in units)
+        due = _due(units, ctx, turns, meeting_date)
+        words = _content(u)
+        earlier = _restates(words, owner, index)
+        if earlier is None:
+            earlier = _follows_up(u, owner, owners, last_turn)
+        if earlier is not None:
+            kept = items[earlier]
+            if kept.due is None and due is not None:  # "I'll send it over next Monday" dates it
+                items[earlier] = kept.model_copy(update={"due": due.date, "due_text": due.text})
+            last_turn[earlier] = u.turn
+            continue
+        asker = units[0].speaker if owner is not None and units[0].speaker != owner else None
+        body = next((x for x in units if x.speaker == owner and len(x.tokens) > 4), None)
+        text = (body or units[0]).quote
+        items.append(
+            ActionItem(
+                id="",
+                description=describe(text, due, me=asker.split()[0] if asker else None),
+                owner=owner,
+                due=due.date if due else None,
+                due_text=due.text if due else None,
+                evidence=[
+                    Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote)
+                    for x in sorted(units, key=lambda x: x.index)
+                ],
+                confidence=round(p, 2),
+            )
+        )
+        owners.append(owner)
+        last_turn.append(u.turn)
+        for w in words:
+            index.setdefault((owner, w), []).append(len(items) - 1)
+            index.setdefault((None, "*" + w), []).append(len(items) - 1)
+    return items
+
+
+_STOP = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "have",
+        "from",
+        "they",
+        "them",
+        "what",
+        "when",
+        "will",
+        "would",
+        "could",
+        "should",
+        "about",
+        "there",
+        "their",
+        "then",
+        "just",
+        "like",
+        "yeah",
+        "okay",
+        "really",
+        "going",
+        "gonna",
+        "want",
+        "need",
+        "make",
+        "sure",
+        "send",
+        "also",
+        "which",
+        "those",
+        "these",
+        "into",
+        "your",
+        "been",
+        "were",
+        "we'll",
+        "i'll",
+        "it's",
+        "that's",
+    ]
+)
+
+
+def _content(u: Unit) -> set[str]:
+    return {t for t in u.tokens if len(t) >= 4 and t not in _STOP}
+
+
+def _restates(
+    words: set[str], owner: str | None, index: dict[tuple[str | None, str], list[int]]
+) -> int | None:
+    """An earlier item that shares most of these words (a recap), found through the word index.
+
+    Same owner: half the words will do. Any owner: it takes three words and two thirds, since
+    a recap may name the owner differently ("Rafael and Sandra bring..." for Sandra's "I'll bring").
+    """
+    if len(words) < 2:
+        return None
+    same: dict[int, int] = {}
+    anyone: dict[int, int] = {}
+    for w in words:
+        for n in index.get((owner, w), ()):
+            same[n] = same.get(n, 0) + 1
+        for n in index.get((None, "*" + w), ()):
+            anyone[n] = anyone.get(n, 0) + 1
+    best = max(same.items(), key=lambda kv: kv[1], default=None)
+    if best is not None and best[1] >= 2 and best[1] / len(words) >= 0.5:
+        return best[0]
+    best = max(anyone.items(), key=lambda kv: kv[1], default=None)
+    if best is not None and best[1] >= 3 and best[1] / len(words) >= 0.66:
+        return best[0]
+    return None
+
+
+def _follows_up(
+    u: Unit, owner: str | None, owners: list[str | None], last_turn: list[int]
+) -> int | None:
+    """ "...and I'll have it to you by Friday" right after the same owner's item is that item."""
+    if not owners or owners[-1] != owner or not _ANAPHORIC.search(u.norm):
+        return None
+    return len(owners) - 1 if u.turn - last_turn[-1] <= 3 else None

@@ -1,0 +1,63 @@
+"""Named features: documented, and each earns its place on several development meetings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.engines.offline import meeting_context
+from coach.engines.offline.features import FEATURES, rules_fired
+from coach.engines.offline.model import load_weights
+from coach.evals.gold import load_dataset
+from coach.evals.scoring import spans
+from coach.pipeline import prepare
+from tests.conftest import ROOT
+
+DEVELOPMENT = [ROOT / "evals" / "datasets" / d for d in ("core", "dev-a", "dev-b")] + [
+    ROOT / "train" / "meetings"
+]
+
+
+def _firings() -> dict[str, dict[str, set[str]]]:
+    """feature -> {"action+", "action-", "decision+", "decision-"} -> meetings where it fired so."""
+    out: dict[str, dict[str, set[str]]] = {n: {} for n in FEATURES}
+    for folder in DEVELOPMENT:
+        for m in load_dataset(Path(folder)):
+            roles = m.gold.roles if m.gold.roles_given else None
+            transcript, meeting, _ = prepare(m.transcript_path, roles=roles, date=m.gold.date)
+            ctx = meeting_context(transcript, meeting)
+            a = [sp for g in m.gold.action_items for q in g.anchors for sp in spans(q, transcript)]
+            d = [sp for g in m.gold.decisions for q in g.anchors for sp in spans(q, transcript)]
+            for u in ctx.units:
+                is_a = any(t == u.turn and s < u.end and u.start < e for t, s, e in a)
+                is_d = any(t == u.turn and s < u.end and u.start < e for t, s, e in d)
+                for f in rules_fired(u, ctx):
+                    slot = out[f.removeprefix("r=")]
+                    slot.setdefault("action+" if is_a else "action-", set()).add(m.name)
+                    slot.setdefault("decision+" if is_d else "decision-", set()).add(m.name)
+    return out
+
+
+FIRINGS = _firings()
+
+
+@pytest.mark.parametrize("name", sorted(FEATURES))
+def test_every_rule_says_what_it_detects(name: str) -> None:
+    doc = FEATURES[name].doc
+    assert doc and doc[0].isupper() and doc.rstrip().endswith((".", '"')), name
+
+
+@pytest.mark.parametrize("name", sorted(FEATURES))
+def test_every_rule_fires_rightly_in_two_development_meetings(name: str) -> None:
+    """Right means: on an anchor when the model weighs the rule for items, off one when against."""
+    weights = load_weights()
+    firings = FIRINGS[name]
+    right = set()
+    for model, kind in ((weights.action, "action"), (weights.decision, "decision")):
+        w = model.weights.get(f"r={name}", 0.0)
+        if w > 0:
+            right |= firings.get(f"{kind}+", set())
+        elif w < 0:
+            right |= firings.get(f"{kind}-", set())
+    assert len(right) >= 2, f"{name} fires rightly in {sorted(right)} only"

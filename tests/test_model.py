@@ -1,0 +1,34 @@
+"""The learned scorer: the shipped weights load, and scoring matches how they were fitted."""
+
+from __future__ import annotations
+
+import math
+
+from coach.engines.offline.model import Binary, Multiclass, load_weights
+from coach.models import CATEGORIES
+
+
+def test_a_feature_counts_once_however_often_it_fires() -> None:
+    b = Binary(bias=-1.0, weights={"w=the": 0.5, "r=x": 2.0})
+    once = b.prob(["w=the", "r=x"])
+    assert b.prob(["w=the", "w=the", "r=x"]) == once
+    assert math.isclose(once, 1 / (1 + math.exp(-1.5)))
+    assert math.isclose(b.prob({"r=x": 0.5}), 1 / (1 + math.exp(0.0)))
+
+
+def test_multiclass_probabilities_sum_to_one_and_follow_the_weights() -> None:
+    m = Multiclass(("a", "b"), (0.0, 0.0), {"w=x": (2.0, -2.0)})
+    p = m.probs(["w=x", "w=x"])
+    assert math.isclose(sum(p.values()), 1.0) and p["a"] > 0.95
+    assert m.without("w=").probs(["w=x"]) == {"a": 0.5, "b": 0.5}
+
+
+def test_shipped_weights_cover_every_category_and_credit_ami() -> None:
+    w = load_weights()
+    assert set(w.category.classes) == {*CATEGORIES, "none"}
+    assert 0 < w.action.threshold < 1 and 0 < w.decision.threshold < 1 and 0 < w.flag.threshold < 1
+    assert w.vocab and "will" in w.vocab and all(k.startswith("m=") for k in w.flag.weights)
+    assert "AMI" in str(w.meta.get("credit", ""))
+    # Removing a feature family changes scores; the original is untouched.
+    assert w.without("r=").action.weights != w.action.weights
+    assert any(k.startswith("r=") for k in w.action.weights)
