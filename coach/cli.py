@@ -103,6 +103,12 @@ def provider_options(func: F) -> F:
             default=None,
             help="Recorded exchanges for --provider replay.",
         ),
+        click.option(
+            "--redact/--no-redact",
+            default=None,
+            help="Mask names, e-mails, phone, card, IBAN and SSN numbers in what an LLM provider is "
+            "sent; the report keeps the real words [default: on when the server is not this machine].",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -160,11 +166,6 @@ def main() -> None:
     "--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD (resolves 'by Friday')."
 )
 @click.option("--dry-run", is_flag=True, help="Print the token and cost estimate; call nothing.")
-@click.option(
-    "--redact/--no-redact",
-    default=False,
-    help="Mask emails, phone numbers and card numbers before analysis.",
-)
 @clean_errors
 def analyze(
     paths: tuple[str, ...],
@@ -180,7 +181,7 @@ def analyze(
     record: Path | None,
     cassettes: Path | None,
     dry_run: bool,
-    redact: bool,
+    redact: bool | None,
 ) -> None:
     """Analyse a transcript (a file, several files, or - / nothing for standard input)."""
     from coach.dates import parse_meeting_date
@@ -215,6 +216,7 @@ def analyze(
                 model=model,
                 roles=parsed_roles,
                 date=parsed_date,
+                base_url=base_url,
                 redact=redact,
             )
             click.echo(found.describe())
@@ -348,6 +350,7 @@ def eval_command(
     record: Path | None,
     timeout: float | None,
     no_cache: bool,
+    redact: bool | None,
 ) -> None:
     """Run the eval suite, compare with the baseline, exit 1 on a regression."""
     from rich.console import Console
@@ -381,6 +384,7 @@ def eval_command(
             cache=not no_cache,
             record=record,
             cassettes=cassettes,
+            redact=redact,
         )
     meetings = len(list(dataset.glob("*.gold.json"))) if dataset.is_dir() else 0
     console = Console(stderr=True)

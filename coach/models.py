@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION: Literal["1"] = "1"
+SCHEMA_VERSION: Literal["2"] = "2"
 
 Role = Literal["CEO", "CMO", "CIO", "CTO", "marketing", "it", "technology", "other"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -74,10 +74,17 @@ class Evidence(_Model):
 
 
 class Participant(_Model):
+    """Someone who spoke, with how much."""
+
     name: str
     role: Role = "other"
+    label: str | None = Field(
+        default=None, description="the label in the source when a name replaced it, else null"
+    )
     turns: int = 0
     words: int = 0
+    share: float = Field(default=0.0, ge=0.0, le=1.0, description="share of the meeting's words")
+    questions: int = Field(default=0, ge=0, description="questions this person asked")
 
 
 class Meeting(_Model):
@@ -121,6 +128,13 @@ class Decision(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Coverage(_Model):
+    """Whether the meeting touched one framework conversation, and where."""
+
+    state: CoverageState
+    turns: list[int] = Field(default_factory=list, description="0-based turns that discuss it")
+
+
 class Governance(_Model):
     """A practice that would close one or more flagged gaps."""
 
@@ -151,12 +165,12 @@ class EngineInfo(_Model):
 class Report(_Model):
     """Everything coach says about one meeting."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["2"] = SCHEMA_VERSION
     meeting: Meeting = Field(default_factory=Meeting)
     flags: list[Flag] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     governance: list[Governance] = Field(default_factory=list)
-    coverage: dict[Category, CoverageState] = Field(default_factory=dict)
+    coverage: dict[Category, Coverage] = Field(default_factory=dict)
     engine: EngineInfo = Field(default_factory=EngineInfo)
     warnings: list[str] = Field(default_factory=list)

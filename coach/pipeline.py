@@ -15,6 +15,7 @@ from coach.meeting import build_meeting
 from coach.models import (
     CATEGORIES,
     Category,
+    Coverage,
     CoverageState,
     EngineInfo,
     Flag,
@@ -23,7 +24,6 @@ from coach.models import (
     Report,
     Transcript,
 )
-from coach.redact import redact_transcript
 from coach.transcripts import load_transcript_with_warnings
 
 if TYPE_CHECKING:  # the LLM modules load only when an LLM provider is used
@@ -37,17 +37,14 @@ def prepare(
     roles: Mapping[str, str] | str | None = None,
     date: str | dt.date | None = None,
     title: str | None = None,
-    redact: bool = False,
 ) -> tuple[Transcript, Meeting, list[str]]:
-    """Load the transcript, resolve date and roles, and mask personal data when asked."""
+    """Load the transcript and resolve date and roles."""
     warnings: list[str] = []
     if isinstance(source, Transcript):
         transcript = source
     else:
         transcript, warnings = load_transcript_with_warnings(source)
     meeting, role_warnings = build_meeting(transcript, roles=roles, date=date, title=title)
-    if redact:
-        transcript = redact_transcript(transcript)
     return transcript, meeting, [*warnings, *role_warnings]
 
 
@@ -64,12 +61,14 @@ def analyze(
     cache: bool = True,
     record: Path | None = None,
     cassettes: Path | None = None,
-    redact: bool = False,
+    redact: bool | None = None,
 ) -> Report:
-    """Analyse one meeting: a Path is read as a file, a str or bytes as content."""
-    transcript, meeting, warnings = prepare(
-        source, roles=roles, date=date, title=title, redact=redact
-    )
+    """Analyse one meeting: a Path is read as a file, a str or bytes as content.
+
+    `redact` masks personal data in what an LLM provider is sent; None (the default) masks exactly
+    when the OpenAI-compatible server is not on this machine. The report keeps the original words.
+    """
+    transcript, meeting, warnings = prepare(source, roles=roles, date=date, title=title)
     options = EngineOptions(
         model=model,
         base_url=base_url,
@@ -77,6 +76,7 @@ def analyze(
         cache=cache,
         record=record,
         cassettes=cassettes,
+        redact=redact,
     )
     engine = get_engine(provider, options)
     started = time.perf_counter()
@@ -92,14 +92,17 @@ def estimate(
     model: str | None = None,
     roles: Mapping[str, str] | str | None = None,
     date: str | dt.date | None = None,
-    redact: bool = False,
+    base_url: str | None = None,
+    redact: bool | None = None,
 ) -> Estimate:
     """What analysing with an LLM provider would send and cost at most; nothing is sent."""
     from coach.engines.llm import LLMEngine
     from coach.llm.providers import DEFAULT_MODEL
+    from coach.redact import choose_redaction
 
-    transcript, meeting, _ = prepare(source, roles=roles, date=date, redact=redact)
-    engine = LLMEngine(_NoClient(), model or DEFAULT_MODEL)
+    transcript, meeting, _ = prepare(source, roles=roles, date=date)
+    privacy = choose_redaction(provider, base_url, redact)
+    engine = LLMEngine(_NoClient(), model or DEFAULT_MODEL, redact=privacy.on)
     return engine.estimate(transcript, meeting)
 
 
@@ -172,13 +175,14 @@ def suggest_governance(flags: list[Flag]) -> list[Governance]:
     return [g.model_copy(update={"id": f"G{i}"}) for i, g in enumerate(suggestions, 1)]
 
 
-def coverage(
-    flags: list[Flag], discussed: dict[Category, list[int]]
-) -> dict[Category, CoverageState]:
-    """Each category: flagged, discussed without a flag, or absent."""
-    flagged = {f.category for f in flags}
-    talked = set(discussed)
-    result: dict[Category, CoverageState] = {}
+def coverage(flags: list[Flag], discussed: dict[Category, list[int]]) -> dict[Category, Coverage]:
+    """Each category: flagged, discussed without a flag, or absent, with the turns that show it."""
+    result: dict[Category, Coverage] = {}
     for cid in CATEGORIES:
-        result[cid] = "flagged" if cid in flagged else "discussed" if cid in talked else "absent"
+        cat_flags = [f for f in flags if f.category == cid]
+        turns = {e.turn for f in cat_flags for e in f.evidence} | set(discussed.get(cid, ()))
+        state: CoverageState = (
+            "flagged" if cat_flags else "discussed" if cid in discussed else "absent"
+        )
+        result[cid] = Coverage(state=state, turns=sorted(turns))
     return result

@@ -26,7 +26,7 @@ def test_a_loaded_transcript_can_be_analysed_and_roles_given_as_a_mapping() -> N
     assert (
         report.flags[0].evidence[0].quote in transcript.turns[report.flags[0].evidence[0].turn].text
     )
-    assert '"schema_version":"1"' in report.model_dump_json()
+    assert '"schema_version":"2"' in report.model_dump_json()
 
 
 def test_errors_share_a_base_and_split_input_from_provider() -> None:

@@ -35,7 +35,7 @@ def test_analyze_example_json_is_a_valid_report() -> None:
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["schema_version"] == "1"
+    assert report["schema_version"] == "2"
     assert report["meeting"]["date"] == "2026-11-16"
     assert {p["role"] for p in report["meeting"]["participants"]} == {"CMO", "CIO", "CTO"}
     assert report["action_items"] and report["flags"]
@@ -172,4 +172,4 @@ def test_output_format_follows_the_file_extension(tmp_path: Path) -> None:
         .exit_code
         == 0
     )
-    assert json.loads(forced.read_text())["schema_version"] == "1"
+    assert json.loads(forced.read_text())["schema_version"] == "2"

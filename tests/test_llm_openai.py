@@ -137,7 +137,7 @@ def test_system_prompt_is_a_byte_identical_prefix_across_meetings(fake_openai: F
     first, second = (s.json["messages"] for s in fake_openai.seen)
     assert first[0] == second[0]
     assert len(first[0]["content"]) > 4_000  # long enough for providers' prompt caching to apply
-    assert first[1]["content"].startswith("Meeting:") and first[1] != second[1]
+    assert first[1]["content"].startswith("Meeting date:") and first[1] != second[1]
 
 
 def test_429_with_retry_after_is_retried(fake_openai: FakeOpenAI) -> None:
@@ -385,7 +385,7 @@ def test_three_hour_meeting_is_chunked_concurrently_and_merged(fake_openai: Fake
     for item in report.action_items:
         assert item.evidence[0].quote in transcript.turns[item.evidence[0].turn].text
     assert any("overlapping parts" in w for w in report.warnings)
-    assert report.coverage["team_balance"] == "discussed"
+    assert report.coverage["team_balance"].state == "discussed"
 
 
 def test_fenced_json_from_a_local_server_is_accepted(fake_openai: FakeOpenAI) -> None:

@@ -125,7 +125,7 @@ def test_late_involvement_is_flagged_with_both_sides_quoted() -> None:
     flag = next(f for f in r.flags if f.category == "late_involvement")
     assert {"Dana Whitfield", "Raj Patel"} <= set(flag.parties)
     assert {e.speaker for e in flag.evidence} >= {"Dana Whitfield", "Raj Patel"}
-    assert r.coverage["late_involvement"] == "flagged"
+    assert r.coverage["late_involvement"].state == "flagged"
     gov = [g for g in r.governance if flag.id in g.addresses]
     assert gov and gov[0].framework == "three steps #1"
 
@@ -160,3 +160,26 @@ def test_roles_come_from_introductions_when_not_given() -> None:
     )
     roles = {p.name: p.role for p in r.meeting.participants}
     assert roles == {"Lena": "CIO", "Omar": "CMO"}
+
+
+def test_coverage_lists_the_turns_behind_each_state() -> None:
+    r = run(MISALIGNED, roles="Dana Whitfield=CMO,Raj Patel=CIO,Marcus Lee=CTO")
+    flagged = r.coverage["late_involvement"]
+    flag = next(f for f in r.flags if f.category == "late_involvement")
+    assert {e.turn for e in flag.evidence} <= set(flagged.turns)
+    for cov in r.coverage.values():
+        assert cov.turns == sorted(set(cov.turns))
+        if cov.state == "absent":
+            assert cov.turns == []
+        if cov.state == "discussed":
+            # One topic word is not a discussion: it takes two signal turns or more.
+            assert len(cov.turns) >= 2
+
+
+def test_participants_share_the_words_and_count_questions() -> None:
+    r = run(MISALIGNED, roles="Dana Whitfield=CMO,Raj Patel=CIO,Marcus Lee=CTO")
+    people = {p.name: p for p in r.meeting.participants}
+    assert sum(p.share for p in people.values()) == pytest.approx(1.0, abs=1e-3)
+    assert people["Raj Patel"].share > people["Marcus Lee"].share
+    assert people["Raj Patel"].questions == 1  # "Signed?"
+    assert people["Dana Whitfield"].questions == 0

@@ -32,6 +32,8 @@ class EngineOptions(BaseModel):
     cache: bool = True
     record: Path | None = None
     cassettes: Path | None = None
+    # Mask personal data in what is sent: None decides by where it goes (coach.redact.choose_redaction).
+    redact: bool | None = None
     # Transcript tokens per request; COACH_CHUNK_TOKENS lowers it for small-context local models.
     chunk_tokens: int = Field(default_factory=lambda: _env_int("COACH_CHUNK_TOKENS", 12_000))
 
@@ -73,9 +75,15 @@ def get_engine(provider: str, options: EngineOptions | None = None) -> Engine:
     if provider in ("openai", "replay"):
         from coach.engines.llm import LLMEngine
         from coach.llm.providers import DEFAULT_MODEL, make_client
+        from coach.redact import choose_redaction
 
         model = options.model or DEFAULT_MODEL
+        privacy = choose_redaction(provider, options.base_url, options.redact)
         return LLMEngine(
-            make_client(provider, options, model), model, chunk_tokens=options.chunk_tokens
+            make_client(provider, options, model),
+            model,
+            chunk_tokens=options.chunk_tokens,
+            redact=privacy.on,
+            notes=[privacy.warning] if privacy.warning else [],
         )
     raise InputError(f"unknown provider {provider!r}; use offline, openai or replay")

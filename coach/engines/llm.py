@@ -6,12 +6,14 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from coach.chunking import Chunk, chunk_turns
 from coach.engines import Findings
 from coach.errors import ProviderError
+from coach.grounding import REANCHOR_TURNS
 from coach.llm.pricing import PRICES_AS_OF, cost_usd
 from coach.llm.prompts import prompt_version, render_turn, system_prompt, user_prompt
 from coach.llm.protocol import LLMClient, LLMRequest, Message, Usage
@@ -26,6 +28,7 @@ from coach.models import (
     Meeting,
     Transcript,
 )
+from coach.redact import Redactor
 from coach.tokens import counter_for
 
 MAX_REASKS = 2
@@ -66,16 +69,30 @@ class LLMEngine:
         chunk_tokens: int = 12_000,
         max_output_tokens: int = 8_000,
         concurrency: int = 4,
+        redact: bool = False,
+        notes: Sequence[str] = (),
     ) -> None:
         self.client = client
         self.model = model
         self.chunk_tokens = chunk_tokens
         self.max_output_tokens = max_output_tokens
         self.concurrency = concurrency
+        self.redact = redact
+        self.notes = list(notes)  # warnings every report of this engine carries
         self._lock = threading.Lock()
         self._usage = Usage()
         self._calls = 0
         self._warnings: list[str] = []
+
+    def outbound(
+        self, transcript: Transcript, meeting: Meeting
+    ) -> tuple[Redactor | None, Transcript, Meeting]:
+        """What leaves the machine: the meeting masked with one map for all its chunks, or as is."""
+        if not self.redact:
+            return None, transcript, meeting
+        redactor = Redactor(transcript.speakers)
+        head = redactor.mask_meeting(meeting)  # the title first, as the model reads it
+        return redactor, redactor.mask_transcript(transcript), head
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -188,10 +205,11 @@ class LLMEngine:
     def estimate(self, transcript: Transcript, meeting: Meeting) -> Estimate:
         """What a run would send, counted locally: no call is made."""
         counter = counter_for(self.model)
-        chunks = self.chunks(transcript)
+        _, sent, sent_meeting = self.outbound(transcript, meeting)
+        chunks = self.chunks(sent)
         tokens = 0
         for chunk in chunks:
-            request = self.request(meeting, chunk, transcript, len(chunks))
+            request = self.request(sent_meeting, chunk, sent, len(chunks))
             tokens += sum(counter.count(m.content) for m in request.messages)
         worst = Usage(input_tokens=tokens, output_tokens=self.max_output_tokens * len(chunks))
         return Estimate(
@@ -206,13 +224,19 @@ class LLMEngine:
 
     def run(self, transcript: Transcript, meeting: Meeting) -> tuple[Findings, EngineInfo]:
         """Analyse every chunk (concurrently) and merge their findings."""
-        chunks = self.chunks(transcript)
+        redactor, sent, sent_meeting = self.outbound(transcript, meeting)
+        chunks = self.chunks(sent)
         with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(chunks)))) as pool:
             results = list(
-                pool.map(lambda c: self._analyze_chunk(meeting, c, transcript, len(chunks)), chunks)
+                pool.map(lambda c: self._analyze_chunk(sent_meeting, c, sent, len(chunks)), chunks)
             )
         drafts = [d for chunk_drafts in results for d in chunk_drafts]
+        if redactor is not None:
+            # Back to the meeting's own words before grounding, so quotes verify against the
+            # original transcript and the report names real people.
+            drafts = [restore_draft(d, redactor, transcript) for d in drafts]
         findings = merge(drafts, transcript, meeting)
+        findings.warnings.extend(self.notes)
         findings.warnings.extend(self._warnings)
         if len(chunks) > 1:
             findings.warnings.append(
@@ -249,6 +273,33 @@ def _brief(exc: ValidationError) -> str:
 
 
 # --- drafts → findings --------------------------------------------------------------------------
+
+
+def restore_draft(draft: Draft, redactor: Redactor, transcript: Transcript) -> Draft:
+    """A draft with placeholders turned back into names and values, and quotes into what was said."""
+
+    def nearby(turn: int) -> list[str]:
+        # The turns grounding would look in, in its order, so a restored quote lands where it will.
+        order = [turn]
+        for d in range(1, REANCHOR_TURNS + 1):
+            order += [turn - d, turn + d]
+        return [transcript.turns[i].text for i in order if 0 <= i < len(transcript.turns)]
+
+    def back(value: Any) -> Any:
+        if isinstance(value, str):
+            return redactor.restore(value)
+        if isinstance(value, list):
+            return [back(v) for v in value]
+        if isinstance(value, dict):
+            if set(value) == {"turn", "quote"}:
+                return {
+                    **value,
+                    "quote": redactor.restore_quote(value["quote"], nearby(value["turn"])),
+                }
+            return {k: back(v) for k, v in value.items()}
+        return value
+
+    return Draft.model_validate(back(draft.model_dump()))
 
 
 def _evidence(items: Sequence[DraftEvidence], transcript: Transcript) -> list[Evidence]:

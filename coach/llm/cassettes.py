@@ -61,7 +61,9 @@ class ReplayClient:
         if not path.is_file():
             raise ProviderError(
                 f"no recorded answer for this request (key {request.key()}) in {self.folder}; "
-                f"the prompt, model or transcript changed since recording: record again with --record"
+                "the prompt, model, transcript or redaction changed since recording (answers "
+                "recorded from a remote server are redacted by default: replay them with --redact); "
+                "or record again with --record"
             )
         data = json.loads(path.read_text(encoding="utf-8"))
         return LLMResponse.model_validate(data["response"])

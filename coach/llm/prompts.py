@@ -40,11 +40,21 @@ def system_prompt() -> str:
     return _template("system.md.j2").render(fw=load_frameworks())
 
 
+def _line(text: str) -> str:
+    """Newlines folded, so untrusted text cannot start a line of its own (a fake marker)."""
+    return " ".join(text.split())
+
+
 def render_turn(index: int, turn: Turn) -> str:
-    """One transcript line as the model sees it; newlines folded so a turn cannot fake a marker line."""
-    text = " ".join(turn.text.split())
-    speaker = " ".join(turn.speaker.split())
-    return f"[{index}] {speaker}: {text}"
+    """One transcript line as the model sees it."""
+    return f"[{index}] {_line(turn.speaker)}: {_line(turn.text)}"
+
+
+def render_header(meeting: Meeting) -> list[str]:
+    """The title and the participants as fenced lines: they come from the source, so are untrusted."""
+    lines = [f"Title: {_line(meeting.title) if meeting.title else 'untitled'}", "Participants:"]
+    lines += [f"- {_line(p.name)}: {p.role}" for p in meeting.participants]
+    return [*lines, "Transcript:"]
 
 
 def fence_marker(lines: list[str]) -> str:
@@ -59,12 +69,10 @@ def user_prompt(
     part: int | None = None,
     parts: int | None = None,
 ) -> str:
-    """The user message: meeting metadata and the fenced, numbered turns."""
-    lines = [render_turn(i, t) for i, t in indexed_turns]
+    """The user message: the date, then the title, participants and numbered turns, fenced."""
+    lines = render_header(meeting) + [render_turn(i, t) for i, t in indexed_turns]
     values: dict[str, Any] = {
-        "title": meeting.title,
         "date": meeting.date.isoformat() if meeting.date else None,
-        "participants": meeting.participants,
         "part": part,
         "parts": parts,
         "first_turn": indexed_turns[0][0] if indexed_turns else 0,

@@ -13,6 +13,12 @@ from coach.llm.cassettes import CachedClient, RecordingClient, ReplayClient
 from coach.llm.protocol import LLMClient
 
 DEFAULT_MODEL = "gpt-4.1-mini"
+OPENAI_URL = "https://api.openai.com/v1"
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """The URL the OpenAI SDK will call: the given one, else OPENAI_BASE_URL, else OpenAI's own."""
+    return base_url or os.environ.get("OPENAI_BASE_URL", "").strip() or OPENAI_URL
 
 
 def cache_dir() -> Path:
@@ -42,7 +48,8 @@ def make_client(provider: str, options: EngineOptions, model: str) -> LLMClient:
         timeout=options.timeout,
     )
     if options.cache:
-        namespace = f"openai|{options.base_url or 'api.openai.com'}|{model}|{prompt_version()}"
+        # Keyed by where the request goes; the request itself (as sent, redacted or not) is the rest.
+        namespace = f"openai|{resolve_base_url(options.base_url)}|{model}|{prompt_version()}"
         client = CachedClient(client, cache_dir(), namespace)
     if options.record is not None:
         client = RecordingClient(client, options.record)

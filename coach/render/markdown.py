@@ -57,8 +57,11 @@ def render_markdown(report: Report) -> str:
             f"- **{g.id} {_md(g.title)}** ({g.priority}; owner {g.owner_role}; {g.framework}; "
             f"addresses {', '.join(g.addresses)}): {_md(g.rationale)}"
         )
-    lines += ["", "## Coverage", "", "| conversation | state |", "| --- | --- |"]
-    lines += [f"| {cid} | {state} |" for cid, state in report.coverage.items()]
+    lines += ["", "## Coverage", "", "| conversation | state | turns |", "| --- | --- | --- |"]
+    lines += [
+        f"| {cid} | {cov.state} | {', '.join(map(str, cov.turns))} |"
+        for cid, cov in report.coverage.items()
+    ]
     if report.warnings:
         lines += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in report.warnings]
     return "\n".join(lines) + "\n"

@@ -70,8 +70,9 @@ def render_text(report: Report) -> str:
         out.extend(textwrap.wrap(g.rationale, 96, initial_indent="    ", subsequent_indent="    "))
     out.append("")
     out.append("COVERAGE")
-    for cid, state in report.coverage.items():
-        out.append(f"  {cid:<22} {state}")
+    for cid, cov in report.coverage.items():
+        where = f"  (turns {', '.join(map(str, cov.turns))})" if cov.turns else ""
+        out.append(f"  {cid:<22} {cov.state}{where}")
     if report.warnings:
         out.append("")
         out.append("WARNINGS")

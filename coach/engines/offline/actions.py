@@ -137,6 +137,18 @@ def recall_floor(
     return {i for _, i in below[: want - above]}
 
 
+def _spoken_to(u: Unit, ctx: Context) -> str | None:
+    """The first name "you" stands for, only when it is clear: named in the unit, or the one person
+    who spoke just before and just after. A wrong name is worse than "you"."""
+    named = ctx.mentioned(u)
+    if len(named) == 1:
+        return named[0].split()[0]
+    prev, nxt = ctx.prev_turn_last(u), ctx.next_turn_first(u)
+    if prev is not None and nxt is not None and prev.speaker == nxt.speaker:
+        return prev.speaker.split()[0]
+    return None
+
+
 def _refused(u: Unit, ctx: Context) -> bool:
     nxt = ctx.next_turn_first(u)
     return nxt is not None and bool(_REFUSE.search(nxt.norm)) and not _ACCEPT.search(nxt.norm)
@@ -184,6 +196,7 @@ def find_action_items(
     floor = recall_floor(ctx, probs, model.threshold, WORDS_PER_ACTION)
     items: list[ActionItem] = []
     owners: list[str | None] = []
+    sizes: list[int] = []  # content words of each item, for the restatement test
     last_turn: list[int] = []
     used: set[int] = set()
     index: dict[tuple[str | None, str], list[int]] = {}  # (owner, content word) -> item numbers
@@ -198,7 +211,7 @@ def find_action_items(
         used.update(x.index for x in units)
         due = _due(units, ctx, turns, meeting_date)
         words = _content(u)
-        earlier = _restates(words, owner, index)
+        earlier = _restates(words, owner, index, sizes)
         if earlier is None:
             earlier = _follows_up(u, owner, owners, last_turn)
         if earlier is not None:
@@ -208,12 +221,14 @@ def find_action_items(
             last_turn[earlier] = u.turn
             continue
         asker = units[0].speaker if owner is not None and units[0].speaker != owner else None
-        body = next((x for x in units if x.speaker == owner and len(x.tokens) > 4), None)
-        text = (body or units[0]).quote
+        if asker is not None:  # a request: the asker's words say what the task is
+            text, you = units[0].quote, None
+        else:
+            text, you = u.quote, _spoken_to(u, ctx)
         items.append(
             ActionItem(
                 id="",
-                description=describe(text, due, me=asker.split()[0] if asker else None),
+                description=describe(text, due, me=asker.split()[0] if asker else None, you=you),
                 owner=owner,
                 due=due.date if due else None,
                 due_text=due.text if due else None,
@@ -225,6 +240,7 @@ def find_action_items(
             )
         )
         owners.append(owner)
+        sizes.append(len(words))
         last_turn.append(u.turn)
         for w in words:
             index.setdefault((owner, w), []).append(len(items) - 1)
@@ -284,7 +300,10 @@ def _content(u: Unit) -> set[str]:
 
 
 def _restates(
-    words: set[str], owner: str | None, index: dict[tuple[str | None, str], list[int]]
+    words: set[str],
+    owner: str | None,
+    index: dict[tuple[str | None, str], list[int]],
+    sizes: list[int],
 ) -> int | None:
     """An earlier item that shares most of these words (a recap), found through the word index.
 
@@ -300,12 +319,12 @@ def _restates(
             same[n] = same.get(n, 0) + 1
         for n in index.get((None, "*" + w), ()):
             anyone[n] = anyone.get(n, 0) + 1
-    best = max(same.items(), key=lambda kv: kv[1], default=None)
-    if best is not None and best[1] >= 2 and best[1] / len(words) >= 0.5:
-        return best[0]
-    best = max(anyone.items(), key=lambda kv: kv[1], default=None)
-    if best is not None and best[1] >= 3 and best[1] / len(words) >= 0.66:
-        return best[0]
+    for n, shared in sorted(same.items(), key=lambda kv: -kv[1]):
+        if shared >= 2 and shared / len(words) >= 0.5 and shared / max(sizes[n], 1) >= 0.3:
+            return n
+    for n, shared in sorted(anyone.items(), key=lambda kv: -kv[1]):
+        if shared >= 3 and shared / len(words) >= 0.66 and shared / max(sizes[n], 1) >= 0.3:
+            return n
     return None
 
 

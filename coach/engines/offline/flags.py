@@ -173,8 +173,9 @@ def find_flags(ctx: Context, weights: Weights) -> tuple[list[Flag], dict[Categor
     ranked = sorted(tallies.values(), key=lambda t: -weights.flag.prob(t.features))
     for t in ranked:
         cat: Category = t.category  # type: ignore[assignment]
-        if len(t.signals) >= 2:
-            discussed[cat] = sorted({u.turn for _, u in t.signals})
+        turns = sorted({u.turn for _, u in t.signals})
+        if len(turns) >= 2:  # one topic word in passing is not a discussion
+            discussed[cat] = turns
         p = weights.flag.prob(t.features)
         if p < weights.flag.threshold or not t.signals:
             continue

@@ -41,8 +41,11 @@ def tidy(text: str) -> str:
     return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
 
 
-def describe(text: str, due: DueDate | None = None, me: str | None = None) -> str:
-    """A short imperative description; "send me" names the asker when it is known."""
+def describe(
+    text: str, due: DueDate | None = None, me: str | None = None, you: str | None = None
+) -> str:
+    """A short imperative description; "me" names the asker and "you" the person spoken to,
+    when they are known ("I'll send you the pack" -> "Send Raj the pack")."""
     body = text
     if due is not None:
         # The deadline has its own field; drop it unless it is part of a word ("Thursday's").
@@ -55,6 +58,9 @@ def describe(text: str, due: DueDate | None = None, me: str | None = None) -> st
     body = re.sub(r"^to\s+", "", body.strip(), flags=_I)
     if me:
         body = re.sub(r"^(\w+)\s+me\b", rf"\1 {me}", body)
+    if you:
+        body = re.sub(r"\byour\b", f"{you}'s", body, flags=_I)
+        body = re.sub(r"\byou\b", you, body, flags=_I)
     body = body.strip(" ,.;:!?-")
     body = re.sub(r"\s+(?:ok(?:ay)?|right|alright|yeah)$", "", body, flags=_I)
     if len(body.split()) < 2:
