@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import logging
 import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from coach import __version__
 from coach.errors import CoachError, InputError
-from coach.io import check_writable, read_source, write_atomic
+from coach.io import check_writable, prepare_folder, read_source, write_atomic
+from coach.llm.limiter import Cancelled, Limiter
 from coach.render import FORMATS, render
 from coach.sanitize import for_terminal
 
+if TYPE_CHECKING:  # the CLI imports the library lazily, for a quick start-up
+    from coach.engines.llm import Estimate
+    from coach.models import Report, Transcript
+
+    Loaded = tuple[str, Transcript, list[str]]  # source, transcript, loader warnings
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Limiters of the command running now: Ctrl-C cancels them so no queued request starts.
+_RUNNING: list[Limiter] = []
 
 
 def fail(message: str, code: int) -> None:
@@ -27,11 +41,63 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class _WarningLines(logging.Handler):
+    """The library's warnings (an unwritable cache, a very long run) as stderr lines, each once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Print `coach: warning: ...` unless this command already printed the same line."""
+        try:
+            text = record.getMessage()
+        except Exception:
+            self.handleError(record)
+            return
+        if text in self.seen:  # handle() holds the handler's lock around emit()
+            return
+        self.seen.add(text)
+        click.echo(f"coach: warning: {for_terminal(text)}", err=True)
+
+
+def _first_sigint(signum: int, frame: Any) -> None:
+    # From now on a second Ctrl-C ends the process at once, with no traceback from shutdown.
+    signal.signal(signal.SIGINT, _second_sigint)
+    raise KeyboardInterrupt
+
+
+def _second_sigint(signum: int, frame: Any) -> None:
+    os._exit(130)
+
+
+def _interrupted() -> None:
+    """Cancel what is running, say so in one line, exit 130; requests in flight are abandoned."""
+    for limiter in _RUNNING:
+        limiter.cancel()
+    if threading.current_thread() is threading.main_thread():
+        # Python restores the default SIGINT action while it shuts down, and a Ctrl-C then would
+        # kill the process by signal; ignored, the exit code stays 130. Shutdown is quick: the
+        # workers are daemon threads and nothing waits for them.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    click.echo("coach: interrupted", err=True)
+    sys.exit(130)
+
+
 def clean_errors(func: F) -> F:
     """Turn every CoachError (and any surprise) into one stderr line and an exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.getsignal(signal.SIGINT) if main_thread else None
+        if previous is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _first_sigint)
+        lines = _WarningLines()
+        logger = logging.getLogger("coach")
+        logger.addHandler(lines)
+        propagate, logger.propagate = logger.propagate, False
+        _RUNNING.clear()
         try:
             return func(*args, **kwargs)
         except CoachError as exc:
@@ -41,9 +107,8 @@ def clean_errors(func: F) -> F:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
-        except KeyboardInterrupt:
-            click.echo("coach: interrupted", err=True)
-            sys.exit(130)
+        except (KeyboardInterrupt, Cancelled):
+            _interrupted()
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
@@ -53,6 +118,11 @@ def clean_errors(func: F) -> F:
                 f"internal error ({type(exc).__name__}: {exc}); rerun with COACH_DEBUG=1 and report it",
                 70,
             )
+        finally:
+            logger.removeHandler(lines)
+            logger.propagate = propagate
+            if previous is not None and signal.getsignal(signal.SIGINT) is _first_sigint:
+                signal.signal(signal.SIGINT, previous)  # not interrupted: put it back
 
     return wrapper  # type: ignore[return-value]
 
@@ -108,6 +178,13 @@ def provider_options(func: F) -> F:
             default=None,
             help="Mask names, e-mails, phone, card, IBAN and SSN numbers in what an LLM provider is "
             "sent; the report keeps the real words [default: on when the server is not this machine].",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, 64),
+            default=4,
+            show_default=True,
+            help="LLM requests in flight at once, over all parts and meetings of the run.",
         ),
     ]
     for option in reversed(options):
@@ -166,6 +243,13 @@ def main() -> None:
     "--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD (resolves 'by Friday')."
 )
 @click.option("--dry-run", is_flag=True, help="Print the token and cost estimate; call nothing.")
+@click.option(
+    "--max-cost",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="USD",
+    help="Refuse, before any request, a run whose worst case costs more (all transcripts together).",
+)
 @clean_errors
 def analyze(
     paths: tuple[str, ...],
@@ -181,16 +265,20 @@ def analyze(
     record: Path | None,
     cassettes: Path | None,
     dry_run: bool,
+    max_cost: float | None,
     redact: bool | None,
+    concurrency: int,
 ) -> None:
     """Analyse a transcript (a file, several files, or - / nothing for standard input)."""
     from coach.dates import parse_meeting_date
+    from coach.parallel import ordered
     from coach.pipeline import analyze as run
-    from coach.pipeline import estimate
     from coach.roles import parse_roles
     from coach.transcripts import load_transcript_with_warnings
 
     check_provider(provider, cassettes)
+    if out is not None and str(out) == "-":
+        out = None  # `-o -` is standard output
     chosen = fmt or _format_from(out)
     parsed_roles = parse_roles(roles)
     parsed_date = parse_meeting_date(meeting_date)
@@ -203,24 +291,28 @@ def analyze(
             )
     elif out is not None:
         check_writable(out)
+    # Every transcript is read before any request: a bad file costs nothing.
+    loaded: list[Loaded] = []
     for source in sources:
         data, name = read_source(source)
         transcript, warnings = load_transcript_with_warnings(data, name=name)
+        loaded.append((source, transcript, warnings))
+    costs = provider == "openai"  # replayed answers and the offline engine cost nothing
+    if dry_run or (costs and max_cost is not None):
+        figures = _estimates(loaded, provider, model, parsed_roles, parsed_date, base_url, redact)
         if dry_run:
-            if provider == "offline":
-                click.echo("dry run: the offline engine makes no calls and costs nothing.")
-                continue
-            found = estimate(
-                transcript,
-                provider=provider,
-                model=model,
-                roles=parsed_roles,
-                date=parsed_date,
-                base_url=base_url,
-                redact=redact,
-            )
-            click.echo(found.describe())
-            continue
+            _print_dry_run(figures, many, json_form=chosen == "json")
+        if costs and max_cost is not None and figures:
+            from coach.pipeline import check_budget
+
+            check_budget(functools.reduce(lambda a, b: a + b, (f for _, f in figures)), max_cost)
+        if dry_run:
+            return
+    limiter = Limiter(concurrency)  # one for every request of this run
+    _RUNNING.append(limiter)
+
+    def one(item: Loaded) -> tuple[str, Report]:
+        source, transcript, warnings = item
         report = run(
             transcript,
             provider=provider,
@@ -233,13 +325,73 @@ def analyze(
             record=record,
             cassettes=cassettes,
             redact=redact,
+            concurrency=concurrency,
+            limiter=limiter,
         )
         report.warnings[:0] = warnings
+        return source, report
+
+    # Meetings side by side for an LLM (the limiter bounds the requests); the offline engine is
+    # CPU-bound and gains nothing from threads. Reports come back, and are written, in input order.
+    workers = concurrency if provider != "offline" else 1
+    for source, report in ordered(one, loaded, workers, on_interrupt=limiter.cancel):
         text = render(report, chosen)
         if many and out is not None:
             emit(text, out / f"{Path(source).stem}.{'txt' if chosen == 'text' else chosen}")
         else:
             emit(text, out)
+
+
+def _estimates(
+    loaded: list[Loaded],
+    provider: str,
+    model: str | None,
+    roles: Mapping[str, str],
+    date: dt.date | None,
+    base_url: str | None,
+    redact: bool | None,
+) -> list[tuple[str, Estimate]]:
+    """Each transcript's dry-run figures, planned exactly as a run would plan them."""
+    if provider == "offline":
+        return []
+    from coach.pipeline import estimate
+
+    return [
+        (
+            source,
+            estimate(
+                transcript,
+                provider=provider,
+                model=model,
+                roles=roles,
+                date=date,
+                base_url=base_url,
+                redact=redact,
+            ),
+        )
+        for source, transcript, _ in loaded
+    ]
+
+
+def _print_dry_run(figures: list[tuple[str, Estimate]], many: bool, *, json_form: bool) -> None:
+    """The estimate in words, or as `{requests, input_tokens, output_tokens_max, cost_usd_max, model}`."""
+    if not figures:  # the offline engine
+        if json_form:
+            empty = {"requests": 0, "input_tokens": 0, "output_tokens_max": 0}
+            click.echo(json.dumps({**empty, "cost_usd_max": 0.0, "model": None}))
+        else:
+            click.echo("dry run: the offline engine makes no calls and costs nothing.")
+        return
+    total = functools.reduce(lambda a, b: a + b, (f for _, f in figures))
+    if json_form:
+        click.echo(json.dumps(total.summary()))
+        return
+    if not many:
+        click.echo(total.describe())
+        return
+    for source, found in figures:
+        click.echo(f"{for_terminal(source)}: {found.describe()}")
+    click.echo(f"all {len(figures)} transcripts: {total.describe()}")
 
 
 @main.command()
@@ -253,6 +405,8 @@ def parse(path: str | None, fmt: str, out: Path | None) -> None:
     """Print the normalised transcript (turns with speaker, text, start, end)."""
     from coach.transcripts import load_transcript_with_warnings
 
+    if out is not None and str(out) == "-":
+        out = None  # `-o -` is standard output
     if out is not None:
         check_writable(out)
     data, name = read_source(path)
@@ -351,6 +505,7 @@ def eval_command(
     timeout: float | None,
     no_cache: bool,
     redact: bool | None,
+    concurrency: int,
 ) -> None:
     """Run the eval suite, compare with the baseline, exit 1 on a regression."""
     from rich.console import Console
@@ -361,6 +516,8 @@ def eval_command(
     for target in (report_path, markdown_path):
         if target is not None:
             check_writable(target)
+    if save_reports is not None:
+        prepare_folder(save_reports, "--save-reports")
     if explain:
         _explain(provider, dataset, markdown_path)
         return
@@ -371,6 +528,8 @@ def eval_command(
     # A baseline named on the command line must exist unless this run is the one creating it.
     if baseline_path.exists() or (explicit and not update_baseline):
         baseline = runner.load_baseline(baseline_path)
+    limiter = Limiter(concurrency)  # one for every request of the whole eval
+    _RUNNING.append(limiter)
     if predictions is not None:
         if noise_seed is not None:
             fail("--noise needs an engine; saved reports were made from the clean transcripts", 2)
@@ -385,7 +544,12 @@ def eval_command(
             record=record,
             cassettes=cassettes,
             redact=redact,
+            concurrency=concurrency,
+            limiter=limiter,
         )
+    # Meetings side by side only where requests wait on a server; the offline engine and saved
+    # reports are CPU-bound.
+    workers = concurrency if provider != "offline" and predictions is None else 1
     meetings = len(list(dataset.glob("*.gold.json"))) if dataset.is_dir() else 0
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -398,6 +562,8 @@ def eval_command(
             progress=lambda name: bar.update(task, advance=1, description=name),
             save_reports=save_reports,
             noise_seed=noise_seed,
+            concurrency=workers,
+            on_interrupt=limiter.cancel,
         )
     if baseline is not None:
         result.baseline = baseline.metrics

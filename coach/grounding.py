@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -16,38 +18,101 @@ _TRIM = " \t\n\"'.,;:!?…-"
 T = TypeVar("T", Flag, ActionItem, Decision)
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
-    """Fold quotes and dashes, collapse whitespace; return the text and each char's source index."""
+_RUNS = re.compile(r"\s+|\S+")
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """A text with quotes and dashes folded and each whitespace run made one space (none leading).
+
+    `starts[k]` is where the k-th run (a word, or a collapsed space) begins in `text`, and
+    `sources[k]` where it begins in the original; within a run the two advance together.
+    """
+
+    text: str
+    starts: list[int]
+    sources: list[int]
+
+    def source(self, at: int) -> int:
+        """The original index of the character at `at` in the folded text."""
+        k = bisect_right(self.starts, at) - 1
+        if k < 0:
+            return at
+        if self.text[self.starts[k]] == " ":
+            return self.sources[k]  # a collapsed space stands for the first character of its run
+        return self.sources[k] + (at - self.starts[k])
+
+
+def _fold(text: str) -> _Folded:
+    # Run by run rather than character by character: a long turn costs one pass over its words.
     out: list[str] = []
-    index: list[int] = []
-    space = False
-    for i, ch in enumerate(text.translate(_FOLD)):
-        if ch.isspace():
-            if out and not space:
-                out.append(" ")
-                index.append(i)
-            space = True
-            continue
-        space = False
-        out.append(ch)
-        index.append(i)
-    return "".join(out), index
+    starts: list[int] = []
+    sources: list[int] = []
+    size = 0
+    for m in _RUNS.finditer(text.translate(_FOLD)):
+        run = m.group()
+        if run[0].isspace():
+            if not out:
+                continue  # leading whitespace goes
+            run = " "
+        starts.append(size)
+        sources.append(m.start())
+        out.append(run)
+        size += len(run)
+    return _Folded("".join(out), starts, sources)
 
 
-def find_verbatim(quote: str, text: str) -> str | None:
-    """The exact span of `text` that `quote` denotes, allowing only typographic and spacing drift."""
+def _needle(quote: str) -> str:
+    """The folded form of a quote, trimmed of the punctuation and quote marks models add."""
+    return _fold(quote.strip(_TRIM) or quote).text
+
+
+def _locate(quote: str, needle: str, text: str, folded: Callable[[], _Folded]) -> str | None:
     if not quote.strip():
         return None
     if quote in text:
         return quote
-    needle, _ = _normalise(quote.strip(_TRIM) or quote)
     if not needle:
         return None
-    hay, index = _normalise(text)
-    at = hay.find(needle)
+    hay = folded()
+    at = hay.text.find(needle)
     if at < 0:
         return None
-    return text[index[at] : index[at + len(needle) - 1] + 1]
+    return text[hay.source(at) : hay.source(at + len(needle) - 1) + 1]
+
+
+def find_verbatim(quote: str, text: str) -> str | None:
+    """The exact span of `text` that `quote` denotes, allowing only typographic and spacing drift."""
+    return _locate(quote, _needle(quote), text, lambda: _fold(text))
+
+
+class TurnIndex:
+    """The transcript's turns, each folded once on first need and kept for every later quote.
+
+    Without it a quote that is not verbatim folds each of the (up to seven) turns it is looked for
+    in again, which for a meeting of long turns is a pass over the whole transcript per quote.
+    """
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.turns = transcript.turns
+        self._folded: dict[int, _Folded] = {}
+        self.folds = 0  # how many turns were folded (each at most once)
+
+    def _fold_turn(self, i: int) -> _Folded:
+        found = self._folded.get(i)
+        if found is None:
+            found = self._folded[i] = _fold(self.turns[i].text)
+            self.folds += 1
+        return found
+
+    def find(self, quote: str, i: int, needle: str | None = None) -> str | None:
+        """`find_verbatim(quote, turn i's text)`, folding turn i at most once per index."""
+        return _locate(
+            quote,
+            _needle(quote) if needle is None else needle,
+            self.turns[i].text,
+            lambda: self._fold_turn(i),
+        )
 
 
 # A quote the engine put in the wrong turn is looked for this many turns either side, no further:
@@ -56,20 +121,22 @@ REANCHOR_TURNS = 3
 
 
 def ground_evidence(
-    evidence: Sequence[Evidence], transcript: Transcript
+    evidence: Sequence[Evidence], transcript: Transcript, index: TurnIndex | None = None
 ) -> tuple[list[Evidence], int]:
     """Evidence whose quotes are verbatim in their turn (or a turn within three); count of dropped."""
     kept: list[Evidence] = []
     dropped = 0
     turns = transcript.turns
+    index = index or TurnIndex(transcript)
     for ev in evidence:
         near = [ev.turn]
         for d in range(1, REANCHOR_TURNS + 1):
             near += [ev.turn - d, ev.turn + d]
+        needle = _needle(ev.quote)  # folded once, looked for in up to seven turns
         for i in near:
             if not 0 <= i < len(turns):
                 continue
-            span = find_verbatim(ev.quote, turns[i].text)
+            span = index.find(ev.quote, i, needle)
             if span is not None:
                 fixed = Evidence(turn=i, speaker=turns[i].speaker, quote=span)
                 if fixed not in kept:
@@ -89,13 +156,18 @@ class GroundingTally:
 
 
 def ground_items(
-    items: Sequence[T], transcript: Transcript, kind: str, tally: GroundingTally | None = None
+    items: Sequence[T],
+    transcript: Transcript,
+    kind: str,
+    tally: GroundingTally | None = None,
+    index: TurnIndex | None = None,
 ) -> tuple[list[T], list[str]]:
     """Ground each item's evidence; an item left with no verbatim quote is dropped with a warning."""
     kept: list[T] = []
     warnings: list[str] = []
+    index = index or TurnIndex(transcript)
     for item in items:
-        evidence, dropped = ground_evidence(item.evidence, transcript)
+        evidence, dropped = ground_evidence(item.evidence, transcript, index)
         if tally is not None:
             tally.checked += len(item.evidence)
             tally.dropped += dropped

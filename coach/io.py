@@ -54,6 +54,18 @@ def check_writable(path: Path) -> None:
         raise InputError(f"cannot write {path}: folder {parent} is not writable")
 
 
+def prepare_folder(path: Path, option: str) -> None:
+    """Make sure an output folder exists and can be written, before any work; InputError if not."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{option} {path} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{option} {path} cannot be created: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError(f"{option} {path} is not writable")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write text to a temporary file beside `path`, then rename: never a half-written file."""
     check_writable(path)

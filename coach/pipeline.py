@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach.engines import EngineOptions, Findings, get_engine
+from coach.errors import InputError
 from coach.frameworks import load_frameworks
-from coach.grounding import GroundingTally, ground_items
+from coach.grounding import GroundingTally, TurnIndex, ground_items
 from coach.meeting import build_meeting
 from coach.models import (
     CATEGORIES,
@@ -27,8 +28,8 @@ from coach.models import (
 from coach.transcripts import load_transcript_with_warnings
 
 if TYPE_CHECKING:  # the LLM modules load only when an LLM provider is used
-    from coach.engines.llm import Estimate
-    from coach.llm.protocol import LLMRequest, LLMResponse
+    from coach.engines.llm import Estimate, LLMEngine
+    from coach.llm.limiter import Limiter
 
 
 def prepare(
@@ -62,12 +63,22 @@ def analyze(
     record: Path | None = None,
     cassettes: Path | None = None,
     redact: bool | None = None,
+    concurrency: int = 4,
+    max_cost: float | None = None,
+    limiter: Limiter | None = None,
 ) -> Report:
     """Analyse one meeting: a Path is read as a file, a str or bytes as content.
 
     `redact` masks personal data in what an LLM provider is sent; None (the default) masks exactly
     when the OpenAI-compatible server is not on this machine. The report keeps the original words.
+    `concurrency` bounds the requests in flight; pass one `limiter` (coach.llm.limiter.Limiter) to
+    calls made side by side so they share that bound and back off together after a 429.
+    `max_cost` (US dollars) refuses, before any request, a run whose worst case costs more.
     """
+    if concurrency < 1:
+        raise InputError(f"concurrency must be 1 or more, not {concurrency}")
+    if max_cost is not None and max_cost < 0:
+        raise InputError(f"max_cost must not be negative, not {max_cost}")
     transcript, meeting, warnings = prepare(source, roles=roles, date=date, title=title)
     options = EngineOptions(
         model=model,
@@ -77,7 +88,11 @@ def analyze(
         record=record,
         cassettes=cassettes,
         redact=redact,
+        concurrency=concurrency,
+        limiter=limiter,
     )
+    if max_cost is not None and provider == "openai":  # replayed answers cost nothing
+        check_budget(plan_engine(provider, options).estimate(transcript, meeting), max_cost)
     engine = get_engine(provider, options)
     started = time.perf_counter()
     findings, info = engine.run(transcript, meeting)
@@ -94,25 +109,34 @@ def estimate(
     date: str | dt.date | None = None,
     base_url: str | None = None,
     redact: bool | None = None,
+    title: str | None = None,
 ) -> Estimate:
-    """What analysing with an LLM provider would send and cost at most; nothing is sent."""
-    from coach.engines.llm import LLMEngine
-    from coach.llm.providers import DEFAULT_MODEL
-    from coach.redact import choose_redaction
+    """What analysing with an LLM provider would send and cost at most; nothing is sent.
 
-    transcript, meeting, _ = prepare(source, roles=roles, date=date)
-    privacy = choose_redaction(provider, base_url, redact)
-    engine = LLMEngine(_NoClient(), model or DEFAULT_MODEL, redact=privacy.on)
-    return engine.estimate(transcript, meeting)
+    The engine is built from the same options as a real run's (COACH_CHUNK_TOKENS included), so
+    `requests` is the number of requests a run whose answers all validate makes.
+    """
+    transcript, meeting, _ = prepare(source, roles=roles, date=date, title=title)
+    options = EngineOptions(model=model, base_url=base_url, redact=redact)
+    return plan_engine(provider, options).estimate(transcript, meeting)
 
 
-class _NoClient:
-    """Stands in for a provider during a dry run; being called is a bug."""
+def plan_engine(provider: str, options: EngineOptions) -> LLMEngine:
+    """The LLM engine a run with these options would use, with no client: it can only estimate."""
+    from coach.engines.llm import LLMEngine, NoClient
 
-    name = "dry-run"
+    return LLMEngine.from_options(provider, options, NoClient())
 
-    def complete(self, request: LLMRequest) -> LLMResponse:
-        raise AssertionError("a dry run must not call the provider")
+
+def check_budget(found: Estimate, max_cost: float) -> None:
+    """InputError, with the estimate, when the worst case costs more than `max_cost` dollars."""
+    if found.max_cost_usd > max_cost:
+        raise InputError(
+            f"the worst case is ${found.max_cost_usd:.4f} ({found.requests} request(s) to "
+            f"{found.model}, {found.input_tokens:,} input tokens, at most "
+            f"{found.max_output_tokens:,} output tokens), over --max-cost ${max_cost:g}; "
+            "nothing was sent"
+        )
 
 
 def assemble(
@@ -125,9 +149,10 @@ def assemble(
     """Ground every quote, number the items, derive governance and coverage."""
     warnings = [*warnings, *findings.warnings]
     tally = GroundingTally()
-    flags, w1 = ground_items(findings.flags, transcript, "flag", tally)
-    actions, w2 = ground_items(findings.action_items, transcript, "action item", tally)
-    decisions, w3 = ground_items(findings.decisions, transcript, "decision", tally)
+    index = TurnIndex(transcript)  # each turn normalised at most once for all the quotes
+    flags, w1 = ground_items(findings.flags, transcript, "flag", tally, index)
+    actions, w2 = ground_items(findings.action_items, transcript, "action item", tally, index)
+    decisions, w3 = ground_items(findings.decisions, transcript, "decision", tally, index)
     warnings += w1 + w2 + w3
     info = info.model_copy(
         update={"quotes_checked": tally.checked, "quotes_dropped": tally.dropped}

@@ -1,7 +1,9 @@
 """A real HTTP server on 127.0.0.1 that speaks /v1/chat/completions with scripted replies and faults.
 
 The OpenAI SDK talks to it over real sockets, so retries, timeouts and error mapping run exactly
-as they would against the service; nothing inside the SDK is mocked.
+as they would against the service; nothing inside the SDK is mocked. Faults: any status with any
+headers (a 429 with Retry-After), a body of any content type (a proxy's HTML page with 200), and
+slow replies; the server notes when each request arrived and how many were in flight at once.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ class Reply:
     status: int = 200
     body: Body = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    delay: float | Callable[[dict[str, Any]], float] = 0.0  # seconds, or from the request
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -31,6 +34,14 @@ class Seen:
     path: str
     headers: dict[str, str]
     json: dict[str, Any]
+    at: float = 0.0  # time.monotonic() when the request arrived
+
+
+def html(
+    page: str = "<html><body><h1>Proxy login</h1><p>Sign in to continue.</p></body></html>",
+) -> Reply:
+    """A 200 answer that is a web page, as a captive portal or a misconfigured proxy sends."""
+    return Reply(body=page, content_type="text/html; charset=utf-8")
 
 
 def completion(
@@ -77,7 +88,11 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
         self.default: Reply | None = None
+        # When set, answers every request the queue does not: a reply chosen from the request.
+        self.respond: Callable[[dict[str, Any]], Reply] | None = None
         self.seen: list[Seen] = []
+        self.active = 0  # requests being answered now
+        self.max_active = 0  # the most that were ever answered at once
         self._lock = threading.Lock()
         server = self
 
@@ -92,15 +107,29 @@ class FakeOpenAI:
                     payload = json.loads(raw or b"{}")
                 except ValueError:
                     payload = {"_raw": raw.decode("utf-8", "replace")}
+                headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
-                    server.seen.append(
-                        Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, payload)
-                    )
-                    reply = server.replies.popleft() if server.replies else server.default
+                    server.seen.append(Seen(self.path, headers, payload, time.monotonic()))
+                    if server.replies:
+                        reply: Reply | None = server.replies.popleft()
+                    elif server.respond is not None:
+                        reply = server.respond(payload)
+                    else:
+                        reply = server.default
+                    server.active += 1
+                    server.max_active = max(server.max_active, server.active)
+                try:
+                    self._answer(reply, payload)
+                finally:
+                    with server._lock:
+                        server.active -= 1
+
+            def _answer(self, reply: Reply | None, payload: dict[str, Any]) -> None:
                 if reply is None:
                     reply = error(500, "the fake server has no scripted reply left")
-                if reply.delay:
-                    time.sleep(reply.delay)
+                delay = reply.delay(payload) if callable(reply.delay) else reply.delay
+                if delay:
+                    time.sleep(delay)
                 body = reply.body(payload) if callable(reply.body) else reply.body
                 data = (
                     body
@@ -109,7 +138,7 @@ class FakeOpenAI:
                 )
                 try:
                     self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
+                    self.send_header("content-type", reply.content_type)
                     self.send_header("content-length", str(len(data)))
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
@@ -120,7 +149,10 @@ class FakeOpenAI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll keeps stop() quick: shutdown waits for the loop's next poll.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:

@@ -56,3 +56,31 @@ def test_find_verbatim_rejects_blank_and_paraphrase() -> None:
     assert find_verbatim("   ", "anything") is None
     assert find_verbatim("we bought the tool", "we signed the tool") is None
     assert find_verbatim("the tool...", "we signed the tool today") == "the tool"
+
+
+def test_quotes_that_are_not_verbatim_fold_each_turn_once() -> None:
+    from coach.grounding import TurnIndex
+    from coach.models import ActionItem, Evidence, Transcript, Turn
+
+    words = " ".join(f"word{i}" for i in range(20_000))
+    transcript = Transcript(turns=[Turn(speaker="Ana", text=words), Turn(speaker="Ben", text="ok")])
+    paraphrased = [
+        ActionItem(
+            id="",
+            description=f"item {k}",
+            evidence=[Evidence(turn=0, speaker="Ana", quote=f"word{k}  word{k + 1} and more")],
+            confidence=0.5,
+        )
+        for k in range(50)
+    ]
+    spaced = ActionItem(
+        id="",
+        description="spacing drift",
+        evidence=[Evidence(turn=1, speaker="Ana", quote="word7\n word8")],
+        confidence=0.5,
+    )
+    index = TurnIndex(transcript)
+    kept, warnings = ground_items([*paraphrased, spaced], transcript, "action item", index=index)
+    assert index.folds == 2  # both turns once, not once per quote
+    assert [e.quote for item in kept for e in item.evidence] == ["word7 word8"]
+    assert len(warnings) == 50

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from coach.llm.limiter import Limiter
 from coach.models import ActionItem, Category, Decision, EngineInfo, Flag, Meeting, Transcript
 
 
@@ -26,6 +27,8 @@ class Findings(BaseModel):
 class EngineOptions(BaseModel):
     """How to reach and use a provider; the offline engine ignores all of it."""
 
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     model: str | None = None
     base_url: str | None = None
     timeout: float | None = None
@@ -36,6 +39,10 @@ class EngineOptions(BaseModel):
     redact: bool | None = None
     # Transcript tokens per request; COACH_CHUNK_TOKENS lowers it for small-context local models.
     chunk_tokens: int = Field(default_factory=lambda: _env_int("COACH_CHUNK_TOKENS", 12_000))
+    # Requests in flight at once; a run's engines share one limiter so the bound holds for all
+    # of them and a 429 slows every worker (None: a limiter of this engine's own).
+    concurrency: int = Field(default=4, ge=1)
+    limiter: Limiter | None = None
 
 
 def _env_int(name: str, default: int) -> int:
@@ -75,15 +82,9 @@ def get_engine(provider: str, options: EngineOptions | None = None) -> Engine:
     if provider in ("openai", "replay"):
         from coach.engines.llm import LLMEngine
         from coach.llm.providers import DEFAULT_MODEL, make_client
-        from coach.redact import choose_redaction
 
-        model = options.model or DEFAULT_MODEL
-        privacy = choose_redaction(provider, options.base_url, options.redact)
-        return LLMEngine(
-            make_client(provider, options, model),
-            model,
-            chunk_tokens=options.chunk_tokens,
-            redact=privacy.on,
-            notes=[privacy.warning] if privacy.warning else [],
-        )
+        if options.limiter is None:  # one limiter for the client and the engine's chunk pool
+            options = options.model_copy(update={"limiter": Limiter(options.concurrency)})
+        client = make_client(provider, options, options.model or DEFAULT_MODEL)
+        return LLMEngine.from_options(provider, options, client)
     raise InputError(f"unknown provider {provider!r}; use offline, openai or replay")

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from coach.chunking import Chunk, chunk_turns
-from coach.engines import Findings
+from coach.engines import EngineOptions, Findings
 from coach.errors import ProviderError
 from coach.grounding import REANCHOR_TURNS
+from coach.llm.limiter import Limiter
 from coach.llm.pricing import PRICES_AS_OF, cost_usd
 from coach.llm.prompts import prompt_version, render_turn, system_prompt, user_prompt
-from coach.llm.protocol import LLMClient, LLMRequest, Message, Usage
+from coach.llm.protocol import LLMClient, LLMRequest, LLMResponse, Message, Usage
 from coach.llm.schema import Draft, DraftEvidence, strict_schema
 from coach.models import (
     ActionItem,
@@ -28,10 +30,15 @@ from coach.models import (
     Meeting,
     Transcript,
 )
+from coach.parallel import ordered
 from coach.redact import Redactor
 from coach.tokens import counter_for
 
 MAX_REASKS = 2
+# A meeting that needs more requests than this gets a warning before they are sent.
+MANY_REQUESTS = 50
+
+log = logging.getLogger("coach")
 
 
 class Estimate(BaseModel):
@@ -54,6 +61,66 @@ class Estimate(BaseModel):
             f"at most ${self.max_cost_usd:.4f} at prices as of {PRICES_AS_OF}. Nothing was sent."
         )
 
+    def summary(self) -> dict[str, Any]:
+        """The figures `--dry-run --format json` prints."""
+        return {
+            "requests": self.requests,
+            "input_tokens": self.input_tokens,
+            "output_tokens_max": self.max_output_tokens,
+            "cost_usd_max": self.max_cost_usd,
+            "model": self.model,
+        }
+
+    def __add__(self, other: Estimate) -> Estimate:
+        """Two meetings' figures together (a run over several transcripts)."""
+        return Estimate(
+            model=self.model,
+            requests=self.requests + other.requests,
+            input_tokens=self.input_tokens + other.input_tokens,
+            max_output_tokens=self.max_output_tokens + other.max_output_tokens,
+            max_cost_usd=round(self.max_cost_usd + other.max_cost_usd, 6),
+            exact_tokens=self.exact_tokens and other.exact_tokens,
+            tokenizer=self.tokenizer,
+        )
+
+
+class NoClient:
+    """Stands in for a provider during a dry run; being called is a bug."""
+
+    name = "dry-run"
+
+    def complete(self, request: LLMRequest) -> LLMResponse:
+        """Never called: estimating counts requests, it does not send them."""
+        raise AssertionError("a dry run must not call the provider")
+
+
+@dataclass
+class _Run:
+    """What one run counts and notices; a fresh one per run, so nothing carries over."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    usage: Usage = field(default_factory=Usage)
+    calls: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, response: LLMResponse) -> None:
+        """Add a response's usage (a cached answer costs nothing and is not a call)."""
+        with self.lock:
+            if not response.cached:
+                self.calls += 1
+                self.usage.input_tokens += response.usage.input_tokens
+                self.usage.output_tokens += response.usage.output_tokens
+                self.usage.cached_tokens += response.usage.cached_tokens
+            if response.mode == "json_object":
+                self.warn(
+                    "the server does not accept strict JSON-schema output; used JSON mode with the schema in the prompt"
+                )
+
+    def warn(self, text: str) -> None:
+        """Note a warning once (callers hold the lock or are the only thread)."""
+        if text not in self.warnings:
+            self.warnings.append(text)
+
 
 SEVERITY = {"low": 0, "medium": 1, "high": 2}
 
@@ -71,6 +138,7 @@ class LLMEngine:
         concurrency: int = 4,
         redact: bool = False,
         notes: Sequence[str] = (),
+        limiter: Limiter | None = None,
     ) -> None:
         self.client = client
         self.model = model
@@ -79,10 +147,25 @@ class LLMEngine:
         self.concurrency = concurrency
         self.redact = redact
         self.notes = list(notes)  # warnings every report of this engine carries
-        self._lock = threading.Lock()
-        self._usage = Usage()
-        self._calls = 0
-        self._warnings: list[str] = []
+        # Cancelled on Ctrl-C so that no queued chunk starts; the client takes its slots from it.
+        self.limiter = limiter or Limiter(concurrency)
+
+    @classmethod
+    def from_options(cls, provider: str, options: EngineOptions, client: LLMClient) -> LLMEngine:
+        """The engine a run with these options uses; a dry run passes NoClient and plans the same."""
+        from coach.llm.providers import DEFAULT_MODEL
+        from coach.redact import choose_redaction
+
+        privacy = choose_redaction(provider, options.base_url, options.redact)
+        return cls(
+            client,
+            options.model or DEFAULT_MODEL,
+            chunk_tokens=options.chunk_tokens,
+            concurrency=options.concurrency,
+            redact=privacy.on,
+            notes=[privacy.warning] if privacy.warning else [],
+            limiter=options.limiter,
+        )
 
     def outbound(
         self, transcript: Transcript, meeting: Meeting
@@ -122,24 +205,13 @@ class LLMEngine:
 
     # --- one chunk, with re-asks and splitting -----------------------------------------------------
 
-    def _ask(self, request: LLMRequest, turns: set[int]) -> Draft | None:
+    def _ask(self, request: LLMRequest, turns: set[int], run: _Run) -> Draft | None:
         """A validated draft, or None when the answer was cut off by the output limit."""
         messages = list(request.messages)
         errors = ""
         for _ in range(1 + MAX_REASKS):
             response = self.client.complete(request.model_copy(update={"messages": messages}))
-            with self._lock:
-                if not response.cached:
-                    self._calls += 1
-                    self._usage.input_tokens += response.usage.input_tokens
-                    self._usage.output_tokens += response.usage.output_tokens
-                    self._usage.cached_tokens += response.usage.cached_tokens
-                if response.mode == "json_object" and not any(
-                    "JSON mode" in w for w in self._warnings
-                ):
-                    self._warnings.append(
-                        "the server does not accept strict JSON-schema output; used JSON mode with the schema in the prompt"
-                    )
+            run.count(response)
             if response.refusal:
                 raise ProviderError(
                     f"the model refused to analyse this transcript: {response.refusal}"
@@ -168,10 +240,10 @@ class LLMEngine:
         )
 
     def _analyze_chunk(
-        self, meeting: Meeting, chunk: Chunk, transcript: Transcript, parts: int
+        self, meeting: Meeting, chunk: Chunk, transcript: Transcript, parts: int, run: _Run
     ) -> list[Draft]:
         indices = {chunk.turn_index(k) for k in range(len(chunk.turns))}
-        draft = self._ask(self.request(meeting, chunk, transcript, parts), indices)
+        draft = self._ask(self.request(meeting, chunk, transcript, parts), indices, run)
         if draft is not None:
             return [draft]
         # Cut off by the output limit: never parse half an answer; ask about each half instead.
@@ -179,8 +251,8 @@ class LLMEngine:
             raise ProviderError(
                 "the model's answer was cut off by the output limit even for a single turn; use a model with a larger output limit"
             )
-        with self._lock:
-            self._warnings.append(
+        with run.lock:
+            run.warn(
                 f"an answer was cut off at the output limit; part {chunk.index + 1} was split in two and asked again"
             )
         half = len(chunk.turns) // 2
@@ -196,8 +268,8 @@ class LLMEngine:
             turns=chunk.turns[half:],
             indices=chunk.indices[half:],
         )
-        return self._analyze_chunk(meeting, left, transcript, parts) + self._analyze_chunk(
-            meeting, right, transcript, parts
+        return self._analyze_chunk(meeting, left, transcript, parts, run) + self._analyze_chunk(
+            meeting, right, transcript, parts, run
         )
 
     # --- the Engine protocol -----------------------------------------------------------------
@@ -224,12 +296,23 @@ class LLMEngine:
 
     def run(self, transcript: Transcript, meeting: Meeting) -> tuple[Findings, EngineInfo]:
         """Analyse every chunk (concurrently) and merge their findings."""
+        run = _Run()
         redactor, sent, sent_meeting = self.outbound(transcript, meeting)
         chunks = self.chunks(sent)
-        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(chunks)))) as pool:
-            results = list(
-                pool.map(lambda c: self._analyze_chunk(sent_meeting, c, sent, len(chunks)), chunks)
+        if len(chunks) > MANY_REQUESTS:
+            log.warning(
+                "this meeting is split into %d parts, one request each; --dry-run shows the "
+                "worst-case cost and --max-cost refuses a run over budget",
+                len(chunks),
             )
+        results = list(
+            ordered(
+                lambda c: self._analyze_chunk(sent_meeting, c, sent, len(chunks), run),
+                chunks,
+                self.concurrency,
+                on_interrupt=self.limiter.cancel,
+            )
+        )
         drafts = [d for chunk_drafts in results for d in chunk_drafts]
         if redactor is not None:
             # Back to the meeting's own words before grounding, so quotes verify against the
@@ -237,7 +320,7 @@ class LLMEngine:
             drafts = [restore_draft(d, redactor, transcript) for d in drafts]
         findings = merge(drafts, transcript, meeting)
         findings.warnings.extend(self.notes)
-        findings.warnings.extend(self._warnings)
+        findings.warnings.extend(run.warnings)
         if len(chunks) > 1:
             findings.warnings.append(
                 f"long meeting: analysed in {len(chunks)} overlapping parts and merged"
@@ -246,10 +329,10 @@ class LLMEngine:
             provider=self.client.name,
             model=self.model,
             prompt_version=prompt_version(),
-            calls=self._calls,
-            input_tokens=self._usage.input_tokens,
-            output_tokens=self._usage.output_tokens,
-            cost_usd=cost_usd(self.model, self._usage),
+            calls=run.calls,
+            input_tokens=run.usage.input_tokens,
+            output_tokens=run.usage.output_tokens,
+            cost_usd=cost_usd(self.model, run.usage),
         )
         return findings, info
 

@@ -16,7 +16,9 @@ from coach.errors import CoachError, InputError
 from coach.evals.gold import GoldMeeting, load_dataset
 from coach.evals.noise import add_noise
 from coach.evals.scoring import LOWER_IS_BETTER, MeetingScore, intervals, score_meeting, summarise
+from coach.io import prepare_folder, write_atomic
 from coach.models import Report, Transcript
+from coach.parallel import ordered
 from coach.transcripts import load_transcript
 
 DEFAULT_TOLERANCE = 0.02
@@ -67,28 +69,60 @@ def _score(
     return score
 
 
+def _run_one(
+    m: GoldMeeting, analyze_one: Analyzer, noise_seed: int | None
+) -> tuple[MeetingScore, Report | None]:
+    """Analyse and score one meeting; the report is None when the analysis failed."""
+    transcript = load_transcript(m.transcript_path)
+    if noise_seed is not None:
+        transcript, gold = add_noise(transcript, m.gold, noise_seed)
+        m = m.model_copy(update={"gold": gold})
+    started = time.perf_counter()
+    error = None
+    report: Report | None = None
+    try:
+        report = analyze_one(m, transcript)
+    except CoachError as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # a crash in one meeting must not end the run
+        error = f"crash: {type(exc).__name__}: {exc}"
+    score = _score(m, transcript, report or Report(), error, time.perf_counter() - started)
+    return score, report
+
+
+def _scored(
+    meetings: list[GoldMeeting],
+    analyze_one: Analyzer,
+    noise_seed: int | None,
+    concurrency: int,
+    on_interrupt: Callable[[], None] | None,
+) -> Iterator[tuple[MeetingScore, Report | None]]:
+    # Meetings run side by side, results come back in dataset order: the figures do not depend
+    # on which answer arrived first.
+    return ordered(
+        lambda m: _run_one(m, analyze_one, noise_seed),
+        meetings,
+        concurrency,
+        on_interrupt=on_interrupt,
+    )
+
+
 def iter_scores(
-    meetings: list[GoldMeeting], analyze_one: Analyzer, noise_seed: int | None = None
+    meetings: list[GoldMeeting],
+    analyze_one: Analyzer,
+    noise_seed: int | None = None,
+    concurrency: int = 1,
 ) -> Iterator[MeetingScore]:
-    """Score each meeting; a meeting whose analysis fails is scored as an empty report."""
-    for m in meetings:
-        transcript = load_transcript(m.transcript_path)
-        if noise_seed is not None:
-            transcript, gold = add_noise(transcript, m.gold, noise_seed)
-            m = m.model_copy(update={"gold": gold})
-        started = time.perf_counter()
-        error = None
-        try:
-            report = analyze_one(m, transcript)
-        except CoachError as exc:
-            report, error = Report(), f"{type(exc).__name__}: {exc}"
-        except Exception as exc:  # a crash in one meeting must not end the run
-            report, error = Report(), f"crash: {type(exc).__name__}: {exc}"
-        yield _score(m, transcript, report, error, time.perf_counter() - started)
+    """Score each meeting (`concurrency` at a time, in order); a failed analysis scores as empty."""
+    for score, _ in _scored(meetings, analyze_one, noise_seed, concurrency, None):
+        yield score
 
 
 def engine_analyzer(provider: str, **options: Any) -> Analyzer:
-    """An analyzer that runs coach's pipeline with the gold's date and (when given) roles."""
+    """An analyzer that runs coach's pipeline with the gold's date and (when given) roles.
+
+    The options go to `coach.analyze`; give a shared `limiter` when meetings run side by side.
+    """
     from coach.pipeline import analyze
 
     def run(m: GoldMeeting, transcript: Transcript) -> Report:
@@ -119,31 +153,33 @@ def run_eval(
     progress: Callable[[str], None] | None = None,
     save_reports: Path | None = None,
     noise_seed: int | None = None,
+    concurrency: int = 1,
+    on_interrupt: Callable[[], None] | None = None,
 ) -> EvalResult:
-    """Run and score the whole dataset (and again with speech-to-text noise when a seed is given)."""
+    """Run and score the whole dataset (and again with speech-to-text noise when a seed is given).
+
+    `concurrency` meetings run at once; `on_interrupt` is called on Ctrl-C (to cancel requests).
+    A `save_reports` folder that cannot be written is an InputError before any meeting runs.
+    """
+    if save_reports is not None:
+        prepare_folder(save_reports, "--save-reports")
     meetings = load_dataset(dataset)
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
 
-    def analyze_and_save(m: GoldMeeting, transcript: Transcript) -> Report:
-        report = analyze_one(m, transcript)
-        if save_reports is not None:
-            save_reports.mkdir(parents=True, exist_ok=True)
-            (save_reports / f"{m.name}.json").write_text(
-                report.model_dump_json(indent=2), encoding="utf-8"
-            )
-        return report
-
     scores = []
-    for score in iter_scores(meetings, analyze_and_save):
+    for score, report in _scored(meetings, analyze_one, None, concurrency, on_interrupt):
         scores.append(score)
+        if save_reports is not None and report is not None:
+            # Here, not inside the scored call: a failed write stops the run, it is no crash.
+            write_atomic(save_reports / f"{score.name}.json", report.model_dump_json(indent=2))
         if progress:
             progress(score.name)
     metrics = summarise(scores)
     ranges = intervals(scores)
     noisy: list[MeetingScore] = []
     if noise_seed is not None:
-        for score in iter_scores(meetings, analyze_one, noise_seed):
+        for score, _ in _scored(meetings, analyze_one, noise_seed, concurrency, on_interrupt):
             noisy.append(score)
             if progress:
                 progress(f"{score.name} (noise)")

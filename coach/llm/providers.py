@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_cache_dir
 
@@ -26,8 +27,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get("COACH_CACHE_DIR") or user_cache_dir("coach")) / "llm"
 
 
+def check_base_url(base_url: str) -> None:
+    """A server URL must be http(s)://host...; anything else is a usage error, not a network fault."""
+    try:
+        parts = urlsplit(base_url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(
+            f"--base-url {base_url!r} is not a server URL; give one like http://localhost:11434/v1"
+        )
+
+
 def make_client(provider: str, options: EngineOptions, model: str) -> LLMClient:
     """The client for `provider`, wrapped for caching and recording as the options ask."""
+    from coach.llm.limiter import Limiter
     from coach.llm.prompts import prompt_version
 
     if provider == "replay":
@@ -41,11 +57,13 @@ def make_client(provider: str, options: EngineOptions, model: str) -> LLMClient:
         raise InputError(
             "no OPENAI_API_KEY set; export it, pass --base-url for a local server, or use --provider offline"
         )
+    check_base_url(resolve_base_url(options.base_url))
     client: LLMClient = OpenAIClient(
         # Local OpenAI-compatible servers ignore the key, but the SDK wants one.
         api_key=key or "unused-local-key",
         base_url=options.base_url,
         timeout=options.timeout,
+        limiter=options.limiter or Limiter(options.concurrency),
     )
     if options.cache:
         # Keyed by where the request goes; the request itself (as sent, redacted or not) is the rest.
