@@ -147,6 +147,14 @@ class Governance(_Model):
     priority: Severity
 
 
+# Every offline report says what it is and how to get more; renderers print it last.
+OFFLINE_NOTE = (
+    "Read by the offline engine (rules and a small learned scorer, nothing sent anywhere); "
+    "for the fuller LLM analysis run with --provider openai, or --base-url for a local "
+    "OpenAI-compatible server."
+)
+
+
 class EngineInfo(_Model):
     provider: str = "offline"
     model: str | None = None

@@ -83,6 +83,8 @@ class Roster:
             if len(found) == 1 and len(key) > 1:
                 self._by_name.setdefault(key, found[0])
         names = sorted(self._by_name, key=len, reverse=True)
+        # Every name starts with one of these: a cheap test before the regex, on every unit.
+        self._heads = tuple({n.split()[0] for n in names if n.split()})
         self._pattern = (
             re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
             if names
@@ -96,6 +98,9 @@ class Roster:
     def mentioned(self, text: str, exclude: str | None = None) -> list[str]:
         """Speakers named in a text, in order, without repeats (and without `exclude`)."""
         if self._pattern is None:
+            return []
+        folded = text.replace("\u2019", "'").casefold()
+        if not any(h in folded for h in self._heads):
             return []
         found: list[str] = []
         for m in self._pattern.finditer(text):

@@ -53,7 +53,7 @@ def test_request_nobody_accepts_is_not_an_action() -> None:
         "Raj: I won't have time to review the vendor contract before the offsite.",
         "Raj: We could maybe look at a customer data platform someday.",
         "Raj: I sent the deck to legal on Monday.",
-        "Raj: If budget ever appears, I'll build a proper attribution model.",
+        "Raj: If budget ever appears we might build a proper attribution model someday.",
         "Raj: Let me be honest with you about the timeline.",
         "Raj: We'll circle back on that.",
     ],

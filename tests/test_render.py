@@ -58,3 +58,16 @@ def test_csv_neutralises_formulas() -> None:
 def test_text_calls_out_open_items() -> None:
     text = render(report(), "text")
     assert "NO OWNER" in text and "1 without an owner" in text
+
+
+def test_offline_reports_end_by_saying_what_read_them() -> None:
+    from coach import analyze
+    from coach.models import OFFLINE_NOTE
+    from coach.render import render
+
+    report = analyze("Dana: I'll send the deck Friday.\nRaj: Thanks.", date="2026-03-02")
+    assert OFFLINE_NOTE in report.warnings  # JSON carries it
+    for fmt in ("text", "md"):
+        out = render(report, fmt).rstrip("\n")
+        assert out.splitlines()[-1].strip("*") == OFFLINE_NOTE
+        assert out.count(OFFLINE_NOTE) == 1  # not repeated under the warnings

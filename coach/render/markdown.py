@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.models import Evidence, Report
+from coach.models import OFFLINE_NOTE, Evidence, Report
 from coach.render.text import open_gaps
 from coach.sanitize import clean_text
 
@@ -62,6 +62,9 @@ def render_markdown(report: Report) -> str:
         f"| {cid} | {cov.state} | {', '.join(map(str, cov.turns))} |"
         for cid, cov in report.coverage.items()
     ]
-    if report.warnings:
-        lines += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in report.warnings]
+    warnings = [w for w in report.warnings if w != OFFLINE_NOTE]
+    if warnings:
+        lines += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in warnings]
+    if OFFLINE_NOTE in report.warnings:
+        lines += ["", f"*{_md(OFFLINE_NOTE)}*"]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from coach.models import Evidence, Report
+from coach.models import OFFLINE_NOTE, Evidence, Report
 from coach.sanitize import for_terminal
 
 
@@ -73,14 +73,17 @@ def render_text(report: Report) -> str:
     for cid, cov in report.coverage.items():
         where = f"  (turns {', '.join(map(str, cov.turns))})" if cov.turns else ""
         out.append(f"  {cid:<22} {cov.state}{where}")
-    if report.warnings:
+    warnings = [w for w in report.warnings if w != OFFLINE_NOTE]
+    if warnings:
         out.append("")
         out.append("WARNINGS")
-        out.extend(f"  - {for_terminal(w)}" for w in report.warnings)
+        out.extend(f"  - {for_terminal(w)}" for w in warnings)
     e = report.engine
     out.append("")
     out.append(
         f"engine: {e.provider}{' ' + e.model if e.model else ''}, {e.calls} call(s), "
         f"{e.input_tokens}+{e.output_tokens} tokens, ${e.cost_usd:.4f}, {e.elapsed_s:.3f}s"
     )
+    if OFFLINE_NOTE in report.warnings:
+        out.append(OFFLINE_NOTE)
     return "\n".join(out) + "\n"

@@ -9,7 +9,7 @@ from coach.engines.offline.features import Context
 from coach.engines.offline.flags import find_flags
 from coach.engines.offline.model import Weights, load_weights
 from coach.engines.offline.normalize import units_of
-from coach.models import EngineInfo, Meeting, Transcript
+from coach.models import OFFLINE_NOTE, EngineInfo, Meeting, Transcript
 from coach.names import Roster
 
 ENGINE_VERSION = "offline-2"
@@ -47,4 +47,5 @@ class OfflineEngine:
             findings.warnings.append(
                 "no meeting date: due dates are left unresolved; pass --date YYYY-MM-DD"
             )
+        findings.warnings.append(OFFLINE_NOTE)
         return findings, EngineInfo(provider="offline", model=ENGINE_VERSION)

@@ -98,9 +98,12 @@ def find_decisions(
         if u.index in used:
             continue
         p = scores[u.index]
-        if p < model.threshold and u.index not in floor:
-            continue
         proposal = _settled(u, ctx)
+        # A bare "deal" scores low on its own words; what it settles carries the weight. A proposal
+        # half-way to the threshold that someone settles in so many words is a decision.
+        settles = proposal is not None and scores[proposal.index] >= model.threshold / 2
+        if p < model.threshold and u.index not in floor and not settles:
+            continue
         units = [proposal, u] if proposal is not None else [u]
         last = found[-1] if found else None
         if (

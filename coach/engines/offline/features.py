@@ -504,6 +504,18 @@ def proposal(u: Unit, ctx: Context) -> bool:
 
 
 @feature
+def proposal_accepted(u: Unit, ctx: Context) -> bool:
+    """A proposal or a choice that the next speaker takes up with a yes: "how about we hold it?" / "fine"."""
+    return (proposal(u, ctx) or go_with(u, ctx)) and (accepted_next(u, ctx) or agreed_next(u, ctx))
+
+
+@feature
+def proposal_unanswered(u: Unit, ctx: Context) -> bool:
+    """A proposal nobody says yes to in the next turn: it stays a suggestion, not a decision."""
+    return proposal(u, ctx) and not accepted_next(u, ctx) and not agreed_next(u, ctx)
+
+
+@feature
 def left_open(u: Unit, ctx: Context) -> bool:
     """Left open: "let's think about it", "park it", "revisit", "not decided"."""
     return bool(_OPEN.search(u.norm))

@@ -142,7 +142,7 @@ def _evidence(t: CategoryTally, ctx: Context, cited: set[int], weak: float) -> l
             (p, u)
             for p, u in t.probs
             if sides.get(u.speaker) == side
-            and p >= 0.1
+            and p >= 0.05
             and any(abs(u.turn - c.turn) <= 2 for c in chosen)
         ]
         if near:
