@@ -486,6 +486,13 @@ def _clock(seconds: float) -> str:
     is_flag=True,
     help="Offline engine: print each named feature's hits, precision and what removing it costs.",
 )
+@click.option(
+    "--batch",
+    "use_batch",
+    is_flag=True,
+    help="--provider openai: send the dataset as one Batch API batch (about half price, results "
+    "within 24 h), wait for it, then score.",
+)
 @clean_errors
 def eval_command(
     provider: str,
@@ -500,6 +507,7 @@ def eval_command(
     predictions: Path | None,
     noise_seed: int | None,
     explain: bool,
+    use_batch: bool,
     cassettes: Path | None,
     record: Path | None,
     timeout: float | None,
@@ -530,7 +538,27 @@ def eval_command(
         baseline = runner.load_baseline(baseline_path)
     limiter = Limiter(concurrency)  # one for every request of the whole eval
     _RUNNING.append(limiter)
-    if predictions is not None:
+    if use_batch:
+        if provider != "openai":
+            fail("--batch needs --provider openai", 2)
+        if predictions is not None or noise_seed is not None:
+            fail(
+                "--batch runs the engine on the clean transcripts; drop --predictions and --noise",
+                2,
+            )
+        collected = _eval_batch(
+            dataset,
+            model=model,
+            base_url=base_url,
+            timeout=timeout,
+            cache=not no_cache,
+            record=record,
+            redact=redact,
+            concurrency=concurrency,
+            limiter=limiter,
+        )
+        analyze_one = runner.collected_analyzer(collected)
+    elif predictions is not None:
         if noise_seed is not None:
             fail("--noise needs an engine; saved reports were made from the clean transcripts", 2)
         analyze_one = runner.saved_reports_analyzer(predictions)
@@ -549,7 +577,7 @@ def eval_command(
         )
     # Meetings side by side only where requests wait on a server; the offline engine and saved
     # reports are CPU-bound.
-    workers = concurrency if provider != "offline" and predictions is None else 1
+    workers = concurrency if provider != "offline" and predictions is None and not use_batch else 1
     meetings = len(list(dataset.glob("*.gold.json"))) if dataset.is_dir() else 0
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -605,6 +633,256 @@ def _explain(provider: str, dataset: Path, markdown_path: Path | None) -> None:
     if markdown_path is not None:
         write_atomic(markdown_path, text)
     click.echo(text, nl=False)
+
+
+# --- the Batch API -----------------------------------------------------------------------------------
+
+
+@main.group()
+def batch() -> None:
+    """Many meetings through the provider's Batch API: about half the price, results within 24 h."""
+
+
+def _batch_server_options(func: F) -> F:
+    """Where the batch lives: the server and how long to wait for one answer."""
+    func = click.option(
+        "--timeout", type=click.FloatRange(min=1), default=None, help="Seconds per request."
+    )(func)
+    return click.option(
+        "--base-url",
+        default=None,
+        help="OpenAI-compatible server URL [default: the one the batch was submitted to].",
+    )(func)
+
+
+@batch.command("submit")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--model", envvar="COACH_MODEL", default=None, help="Model name [default: gpt-4.1-mini]."
+)
+@click.option(
+    "--base-url", envvar="OPENAI_BASE_URL", default=None, help="OpenAI-compatible server URL."
+)
+@click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Seconds per request.")
+@click.option(
+    "--redact/--no-redact",
+    default=None,
+    help="Mask personal data in what is sent, as `coach analyze` does [default: on when the "
+    "server is not this machine].",
+)
+@click.option("--roles", default=None, help='Speaker roles, e.g. "Dana=CMO,Raj=CIO".')
+@click.option("--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD.")
+@click.option("--title", default=None, help="Meeting title.")
+@clean_errors
+def batch_submit(
+    paths: tuple[str, ...],
+    model: str | None,
+    base_url: str | None,
+    timeout: float | None,
+    redact: bool | None,
+    roles: str | None,
+    meeting_date: str | None,
+    title: str | None,
+) -> None:
+    """Submit transcripts as one batch (one request a part) and print the batch id."""
+    from coach import batching
+    from coach.dates import parse_meeting_date
+    from coach.llm.pricing import BATCH_PRICES_AS_OF
+    from coach.roles import parse_roles
+
+    parsed_roles = parse_roles(roles) if roles else None
+    iso = parse_meeting_date(meeting_date)
+    items = [batching.BatchItem(Path(p), roles=parsed_roles, date=iso, title=title) for p in paths]
+    done = batching.submit(items, model=model, base_url=base_url, timeout=timeout, redact=redact)
+    state = done.state
+    click.echo(
+        f"coach: batch {state.batch_id}: {state.requests} request(s) for {len(state.meetings)} "
+        f"meeting(s) to {state.model}, at most ${done.max_cost_usd:.4f} at batch prices as of "
+        f"{BATCH_PRICES_AS_OF}; collect with: coach batch collect {state.batch_id} -o DIR --wait",
+        err=True,
+    )
+    click.echo(state.batch_id)
+
+
+@batch.command("status")
+@click.argument("batch_id")
+@_batch_server_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@clean_errors
+def batch_status(batch_id: str, base_url: str | None, timeout: float | None, fmt: str) -> None:
+    """Show where a batch is: its status and request counts."""
+    from coach import batching
+
+    found, state = batching.status(batch_id, base_url=base_url, timeout=timeout)
+    if fmt == "json":
+        summary = found.summary()
+        summary["meetings"] = len(state.meetings) if state is not None else None
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(for_terminal(found.describe()))
+    if state is not None:
+        click.echo(
+            f"submitted {state.created}: {len(state.meetings)} meeting(s), {state.requests} "
+            f"request(s) to {state.model}"
+        )
+    for line in found.errors:
+        click.echo(f"error: {for_terminal(line)}")
+
+
+@batch.command("collect")
+@click.argument("batch_id")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for the reports, one a meeting.",
+)
+@click.option("--wait", "wait_for_it", is_flag=True, help="Wait until the batch has finished.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS), case_sensitive=False),
+    default="json",
+    show_default=True,
+    help="Report format.",
+)
+@_batch_server_options
+@click.option("--no-cache", is_flag=True, help="Do not read or write the LLM response cache.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Requests in flight at once for answers asked again synchronously.",
+)
+@clean_errors
+def batch_collect(
+    batch_id: str,
+    out: Path,
+    wait_for_it: bool,
+    fmt: str,
+    base_url: str | None,
+    timeout: float | None,
+    no_cache: bool,
+    concurrency: int,
+) -> None:
+    """Download a finished batch's answers, validate and ground them, and write one report a meeting.
+
+    Parts the batch did not answer, and answers that do not validate, are asked again
+    synchronously; the reports' warnings count them.
+    """
+    from coach import batching
+    from coach.errors import ProviderError
+
+    prepare_folder(out, "-o")
+    limiter = Limiter(concurrency)
+    _RUNNING.append(limiter)
+    if wait_for_it:
+        batching.verify(batch_id)  # a changed transcript is refused now, not after the wait
+        hint = f"coach batch collect {batch_id} -o {out} --wait"
+        _wait_for_batch(batch_id, base_url, timeout, hint)
+    collection = batching.collect(
+        batch_id,
+        base_url=base_url,
+        timeout=timeout,
+        cache=not no_cache,
+        concurrency=concurrency,
+        limiter=limiter,
+    )
+    extension = "txt" if fmt == "text" else fmt
+    failed = []
+    for item in collection.meetings:
+        if item.report is None:
+            failed.append(f"{Path(item.source).name}: {item.error}")
+            continue
+        emit(render(item.report, fmt), out / f"{item.name}.{extension}")
+    for line in collection.warnings:
+        click.echo(f"coach: warning: {for_terminal(line)}", err=True)
+    if failed:
+        written = len(collection.meetings) - len(failed)
+        raise ProviderError(
+            f"{len(failed)} of {len(collection.meetings)} meeting(s) failed ({written} report(s) "
+            f"written to {out}): " + "; ".join(failed)
+        )
+    click.echo(f"coach: {collection.describe()}; reports in {out}", err=True)
+
+
+def _wait_for_batch(batch_id: str, base_url: str | None, timeout: float | None, hint: str) -> None:
+    """Poll with backoff and a progress bar on stderr; on Ctrl-C, say how to collect later."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from coach import batching
+
+    console = Console(stderr=True)
+    try:
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task(f"batch {batch_id}", total=None)
+
+            def show(found: Any) -> None:
+                bar.update(
+                    task,
+                    total=found.total or None,
+                    completed=found.completed + found.failed,
+                    description=f"batch {found.status}",
+                )
+
+            batching.wait(batch_id, base_url=base_url, timeout=timeout, on_update=show)
+    except (KeyboardInterrupt, Cancelled):
+        click.echo(
+            f"coach: the batch keeps running on the server; collect it later with: {hint}",
+            err=True,
+        )
+        raise
+
+
+def _eval_batch(
+    dataset: Path,
+    *,
+    model: str | None,
+    base_url: str | None,
+    timeout: float | None,
+    cache: bool,
+    record: Path | None,
+    redact: bool | None,
+    concurrency: int,
+    limiter: Limiter,
+) -> dict[str, Any]:
+    """Submit the dataset's meetings as one batch, wait, collect: each meeting's report or error."""
+    from coach import batching
+    from coach.evals import runner
+    from coach.evals.gold import load_dataset
+
+    meetings = load_dataset(dataset)
+    done = batching.submit(
+        runner.batch_items(meetings), model=model, base_url=base_url, timeout=timeout, redact=redact
+    )
+    batch_id = done.state.batch_id
+    click.echo(
+        f"coach: batch {batch_id}: {done.state.requests} request(s) for {len(meetings)} meeting(s)",
+        err=True,
+    )
+    hint = (
+        f"coach batch collect {batch_id} -o reports/ --wait, then coach eval --predictions reports/"
+    )
+    _wait_for_batch(batch_id, base_url, timeout, hint)
+    collection = batching.collect(
+        batch_id,
+        base_url=base_url,
+        timeout=timeout,
+        cache=cache,
+        record=record,
+        concurrency=concurrency,
+        limiter=limiter,
+    )
+    for line in collection.warnings:
+        click.echo(f"coach: warning: {for_terminal(line)}", err=True)
+    click.echo(f"coach: {collection.describe()}", err=True)
+    return {m.name: m.report if m.report is not None else m.error for m in collection.meetings}
 
 
 @main.command()

@@ -91,6 +91,9 @@ class FakeOpenAI:
         # When set, answers every request the queue does not: a reply chosen from the request.
         self.respond: Callable[[dict[str, Any]], Reply] | None = None
         self.seen: list[Seen] = []
+        # When set, sees every request first (method, path, headers, raw body) and may answer it:
+        # tests/fake_batch.py serves the Batch API's files and batches this way.
+        self.routes: Callable[[str, str, dict[str, str], bytes], Reply | None] | None = None
         self.active = 0  # requests being answered now
         self.max_active = 0  # the most that were ever answered at once
         self._lock = threading.Lock()
@@ -100,9 +103,25 @@ class FakeOpenAI:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
+            def _routed(self, method: str, raw: bytes) -> bool:
+                if server.routes is None:
+                    return False
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                reply = server.routes(method, self.path, headers, raw)
+                if reply is None:
+                    return False
+                self._answer(reply, {})
+                return True
+
+            def do_GET(self) -> None:
+                if not self._routed("GET", b""):
+                    self._answer(error(404, f"no route GET {self.path}"), {})
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
+                if self._routed("POST", raw):
+                    return
                 try:
                     payload = json.loads(raw or b"{}")
                 except ValueError:
@@ -110,12 +129,7 @@ class FakeOpenAI:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
                     server.seen.append(Seen(self.path, headers, payload, time.monotonic()))
-                    if server.replies:
-                        reply: Reply | None = server.replies.popleft()
-                    elif server.respond is not None:
-                        reply = server.respond(payload)
-                    else:
-                        reply = server.default
+                    reply = server.next_reply(payload)
                     server.active += 1
                     server.max_active = max(server.max_active, server.active)
                 try:
@@ -159,6 +173,17 @@ class FakeOpenAI:
         """The /v1 URL to give the SDK."""
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
+
+    def next_reply(self, payload: dict[str, Any]) -> Reply | None:
+        """The scripted reply to a chat request: the queue first, then `respond`, then `default`.
+
+        Callers hold the lock (the handler does; the fake Batch API takes it around a batch run).
+        """
+        if self.replies:
+            return self.replies.popleft()
+        if self.respond is not None:
+            return self.respond(payload)
+        return self.default
 
     def queue(self, *replies: Reply | dict[str, Any]) -> None:
         """Add replies: a Reply, or a body to send with 200."""

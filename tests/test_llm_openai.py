@@ -28,28 +28,28 @@ ROLES = {"Ana Silva": "CMO", "Ben Cole": "CIO"}
 GOOD: dict[str, Any] = {
     "flags": [
         {
+            "evidence": [
+                {"turn": 0, "quote": "We signed the webinar platform last week"},
+                {"turn": 1, "quote": "Security hasn't seen it."},
+            ],
+            "rationale": "Marketing signed a tool that security had not reviewed.",
             "category": "late_involvement",
             "severity": "high",
             "title": "Platform signed before IT saw it",
             "summary": "Marketing signed a platform before security reviewed it.",
             "parties": ["Ana Silva", "Ben Cole"],
-            "evidence": [
-                {"turn": 0, "quote": "We signed the webinar platform last week"},
-                {"turn": 1, "quote": "Security hasn't seen it."},
-            ],
-            "conversation": "How do we bring IT in while a tool is still being explored?",
+            "conversation": "Ana, Ben: how do we bring IT in while a tool is still being explored?",
             "confidence": 0.8,
         }
     ],
     "action_items": [
         {
-            "description": "Send the vendor's security pack to Ben",
-            "owner": "Ana",
-            "due": "2026-03-03",
-            "due_text": "tomorrow",
             "evidence": [
                 {"turn": 2, "quote": "I'll send you the vendor's security pack tomorrow."}
             ],
+            "description": "Send the vendor's security pack to Ben",
+            "owner": "Ana",
+            "due_text": "tomorrow",
             "confidence": 0.9,
         }
     ],
@@ -181,7 +181,7 @@ def test_client_errors_are_not_retried(fake_openai: FakeOpenAI, status: int, nee
 
 def test_malformed_json_is_asked_again_with_the_error(fake_openai: FakeOpenAI) -> None:
     broken = copy.deepcopy(GOOD)
-    broken["action_items"][0]["due"] = "tomorrow"
+    broken["flags"][0]["severity"] = "critical"
     fake_openai.queue(completion("{not json"), completion(broken), completion(GOOD))
     report = run(fake_openai)
     assert report.action_items[0].due is not None
@@ -190,7 +190,7 @@ def test_malformed_json_is_asked_again_with_the_error(fake_openai: FakeOpenAI) -
     assert last[-2]["role"] == "assistant"
     assert (
         "did not match the required schema" in last[-1]["content"]
-        and "ISO date" in last[-1]["content"]
+        and "flags.0.severity" in last[-1]["content"]
     )
 
 

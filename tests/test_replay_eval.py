@@ -46,8 +46,8 @@ def oracle(payload: dict[str, Any]) -> dict[str, Any]:
                     {
                         "description": item.quote,
                         "owner": item.owner,
-                        "due": item.due.isoformat() if item.due else None,
-                        "due_text": None,
+                        # The model copies time words; code resolves them (an ISO date as is).
+                        "due_text": item.due.isoformat() if item.due else None,
                         "evidence": [ev],
                         "confidence": 0.9,
                     }
@@ -63,6 +63,7 @@ def oracle(payload: dict[str, Any]) -> dict[str, Any]:
             answer["flags"].append(
                 {
                     "category": category,
+                    "rationale": "r",
                     "severity": "medium",
                     "title": category,
                     "summary": "s",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach.chunking import Chunk, chunk_turns
 from coach.engines import EngineOptions, Findings
+from coach.engines.offline.duedates import find_due
 from coach.errors import ProviderError
 from coach.grounding import REANCHOR_TURNS
 from coach.llm.limiter import Limiter
@@ -406,6 +407,14 @@ def _owner(owner: str | None, meeting: Meeting) -> str | None:
     return (exact or (first if len(first) == 1 else [owner.strip()]))[0]
 
 
+def _due(due_text: str | None, meeting_date: dt.date | None) -> dt.date | None:
+    """The model copies the time words; the offline engine's resolver turns them into a date."""
+    if due_text is None:
+        return None
+    found = find_due(due_text, meeting_date)
+    return found.date if found else None
+
+
 def _same(a: list[Evidence], b: list[Evidence]) -> bool:
     """Two items cite the same words (the overlap between chunks repeats them)."""
     return any(
@@ -458,14 +467,14 @@ def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> 
             evidence = _evidence(a.evidence, transcript)
             if any(_same(evidence, k.evidence) for k in actions):
                 continue
-            due = dt.date.fromisoformat(a.due) if a.due else None
+            due_text = a.due_text.strip() if a.due_text and a.due_text.strip() else None
             actions.append(
                 ActionItem(
                     id="",
                     description=a.description,
                     owner=_owner(a.owner, meeting),
-                    due=due,
-                    due_text=a.due_text,
+                    due=_due(due_text, meeting.date),
+                    due_text=due_text,
                     evidence=evidence,
                     confidence=min(max(a.confidence, 0.0), 1.0),
                 )

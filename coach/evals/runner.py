@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,9 @@ from coach.io import prepare_folder, write_atomic
 from coach.models import Report, Transcript
 from coach.parallel import ordered
 from coach.transcripts import load_transcript
+
+if TYPE_CHECKING:
+    from coach.batching import BatchItem
 
 DEFAULT_TOLERANCE = 0.02
 # The offline engine quotes the transcript itself: any quote its grounding drops is a bug.
@@ -128,6 +131,35 @@ def engine_analyzer(provider: str, **options: Any) -> Analyzer:
     def run(m: GoldMeeting, transcript: Transcript) -> Report:
         roles = dict(m.gold.roles) if m.gold.roles_given else None
         return analyze(transcript, provider=provider, roles=roles, date=m.gold.date, **options)
+
+    return run
+
+
+def batch_items(meetings: list[GoldMeeting]) -> list[BatchItem]:
+    """The dataset's meetings as Batch API items, with the date and roles `engine_analyzer` gives."""
+    from coach.batching import BatchItem
+
+    return [
+        BatchItem(
+            m.transcript_path,
+            name=m.name,
+            roles=dict(m.gold.roles) if m.gold.roles_given else None,
+            date=m.gold.date,
+        )
+        for m in meetings
+    ]
+
+
+def collected_analyzer(reports: Mapping[str, Report | CoachError | None]) -> Analyzer:
+    """An analyzer that hands out reports made already (a collected batch), or their errors."""
+
+    def run(m: GoldMeeting, transcript: Transcript) -> Report:
+        found = reports.get(m.name)
+        if isinstance(found, CoachError):
+            raise found
+        if found is None:
+            raise InputError(f"no report for {m.name} in the batch")
+        return found
 
     return run
 

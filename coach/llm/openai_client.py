@@ -22,7 +22,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from coach.errors import ProviderError
 from coach.llm.limiter import Limiter
-from coach.llm.profile import ServerProfile
+from coach.llm.profile import Mode, ServerProfile
 from coach.llm.protocol import LLMRequest, LLMResponse, Usage
 
 RETRY_STATUSES = {408, 409, 429}
@@ -84,6 +84,58 @@ def _completion(raw: Any) -> Any:
     return completion
 
 
+def chat_params(request: LLMRequest, profile: ServerProfile) -> dict[str, Any]:
+    """The chat-completions body of a request as this server profile phrases it.
+
+    The Batch API sends exactly this body in each JSONL line.
+    """
+    messages = [m.model_dump() for m in request.messages]
+    params: dict[str, Any] = {"model": request.model, "messages": messages}
+    if profile.mode == "json_schema":
+        params["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": request.schema_name,
+                "strict": True,
+                "schema": request.json_schema,
+            },
+        }
+    else:
+        schema = json.dumps(request.json_schema, separators=(",", ":"))
+        messages[-1]["content"] += (
+            "\n\nReturn only a JSON object that matches this JSON schema, with no other text:\n"
+            + schema
+        )
+        params["response_format"] = {"type": "json_object"}
+    if profile.limit_name is not None:
+        params[profile.limit_name] = request.max_output_tokens
+    reasoning = request.model.startswith(("o1", "o3", "o4", "gpt-5"))
+    if request.temperature is not None and profile.temperature and not reasoning:
+        params["temperature"] = request.temperature
+    return params
+
+
+def to_response(completion: Any, mode: Mode) -> LLMResponse:
+    """An LLMResponse from the SDK's ChatCompletion (a live answer or a Batch API output line)."""
+    if not completion.choices:
+        raise ProviderError("the provider answered with no choices")
+    choice = completion.choices[0]
+    usage = completion.usage
+    details = getattr(usage, "prompt_tokens_details", None)
+    return LLMResponse(
+        content=choice.message.content,
+        finish_reason=choice.finish_reason or "stop",
+        refusal=getattr(choice.message, "refusal", None),
+        usage=Usage(
+            input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            output_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            cached_tokens=getattr(details, "cached_tokens", 0) or 0,
+        ),
+        model=completion.model,
+        mode=mode,
+    )
+
+
 class OpenAIClient:
     """Chat completions with strict structured outputs, falling back to JSON mode where unsupported."""
 
@@ -121,54 +173,11 @@ class OpenAIClient:
 
     # --- one request ---------------------------------------------------------------------------
 
-    def _params(self, request: LLMRequest, profile: ServerProfile) -> dict[str, Any]:
-        messages = [m.model_dump() for m in request.messages]
-        params: dict[str, Any] = {"model": request.model, "messages": messages}
-        if profile.mode == "json_schema":
-            params["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": request.schema_name,
-                    "strict": True,
-                    "schema": request.json_schema,
-                },
-            }
-        else:
-            schema = json.dumps(request.json_schema, separators=(",", ":"))
-            messages[-1]["content"] += (
-                "\n\nReturn only a JSON object that matches this JSON schema, with no other text:\n"
-                + schema
-            )
-            params["response_format"] = {"type": "json_object"}
-        if profile.limit_name is not None:
-            params[profile.limit_name] = request.max_output_tokens
-        reasoning = request.model.startswith(("o1", "o3", "o4", "gpt-5"))
-        if request.temperature is not None and profile.temperature and not reasoning:
-            params["temperature"] = request.temperature
-        return params
-
     def _send(self, request: LLMRequest, profile: ServerProfile) -> LLMResponse:
         raw = self._client.chat.completions.with_raw_response.create(
-            **self._params(request, profile)
+            **chat_params(request, profile)
         )
-        completion = _completion(raw)
-        if not completion.choices:
-            raise ProviderError("the provider answered with no choices")
-        choice = completion.choices[0]
-        usage = completion.usage
-        details = getattr(usage, "prompt_tokens_details", None)
-        return LLMResponse(
-            content=choice.message.content,
-            finish_reason=choice.finish_reason or "stop",
-            refusal=getattr(choice.message, "refusal", None),
-            usage=Usage(
-                input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                output_tokens=getattr(usage, "completion_tokens", 0) or 0,
-                cached_tokens=getattr(details, "cached_tokens", 0) or 0,
-            ),
-            model=completion.model,
-            mode=profile.mode,
-        )
+        return to_response(_completion(raw), profile.mode)
 
     def _attempt(
         self, request: LLMRequest, profile: ServerProfile, attempts: Iterator[int]

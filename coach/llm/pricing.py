@@ -18,18 +18,43 @@ PRICES: dict[str, tuple[float, float, float]] = {
     "o4-mini": (1.10, 0.275, 4.40),
 }
 
+BATCH_PRICES_AS_OF = "2026-11-01"
+# The Batch API (results within 24 h): half the synchronous price, cached input included, as of
+# that date. Same columns as PRICES; a model missing here is priced at half its PRICES entry.
+BATCH_PRICES: dict[str, tuple[float, float, float]] = {
+    "gpt-4.1": (1.00, 0.25, 4.00),
+    "gpt-4.1-mini": (0.20, 0.05, 0.80),
+    "gpt-4.1-nano": (0.05, 0.0125, 0.20),
+    "gpt-4o": (1.25, 0.625, 5.00),
+    "gpt-4o-mini": (0.075, 0.0375, 0.30),
+    "gpt-5": (0.625, 0.0625, 5.00),
+    "gpt-5-mini": (0.125, 0.0125, 1.00),
+    "gpt-5-nano": (0.025, 0.0025, 0.20),
+    "o4-mini": (0.55, 0.1375, 2.20),
+}
 
-def price_for(model: str) -> tuple[float, float, float] | None:
-    """Prices for a model name, matching dated snapshots ("gpt-4.1-mini-2025-04-14") to their family."""
-    if model in PRICES:
-        return PRICES[model]
-    family = max((m for m in PRICES if model.startswith(m + "-")), key=len, default=None)
-    return PRICES[family] if family else None
+
+def price_for(model: str, *, batch: bool = False) -> tuple[float, float, float] | None:
+    """Prices for a model name, matching dated snapshots ("gpt-4.1-mini-2025-04-14") to their family.
+
+    `batch` gives the Batch API's prices.
+    """
+    family = model if model in PRICES else None
+    if family is None:
+        family = max((m for m in PRICES if model.startswith(m + "-")), key=len, default=None)
+    if family is None:
+        return None
+    if not batch:
+        return PRICES[family]
+    if family in BATCH_PRICES:
+        return BATCH_PRICES[family]
+    fresh, cached, output = PRICES[family]
+    return fresh / 2, cached / 2, output / 2
 
 
-def cost_usd(model: str, usage: Usage) -> float:
-    """What the usage cost, by the table (0.0 for models it does not list)."""
-    prices = price_for(model)
+def cost_usd(model: str, usage: Usage, *, batch: bool = False) -> float:
+    """What the usage cost, by the table (0.0 for models it does not list); `batch` for the Batch API."""
+    prices = price_for(model, batch=batch)
     if prices is None:
         return 0.0
     fresh = max(usage.input_tokens - usage.cached_tokens, 0)

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template
 
 from coach.frameworks import load_frameworks
+from coach.llm.schema import Draft
 from coach.models import Meeting, Turn
 from coach.resources import read_prompt_file
 
@@ -27,10 +28,12 @@ def _template(name: str) -> Template:
 
 @cache
 def prompt_version() -> str:
-    """A hash of the templates and the framework file: changes whenever the prompt can."""
+    """A hash of the templates, the framework file and the answer schema (its field descriptions
+    are read by the model too): changes whenever the request can."""
     digest = hashlib.sha256()
     for name in (*TEMPLATES, "frameworks.toml"):
         digest.update(read_prompt_file(name).encode("utf-8"))
+    digest.update(json.dumps(Draft.model_json_schema(), sort_keys=True).encode("utf-8"))
     return digest.hexdigest()[:12]
 
 

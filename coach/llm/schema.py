@@ -7,10 +7,9 @@ a failed check is sent back to the model as a re-ask.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from coach.models import Category, Severity
 
@@ -20,8 +19,10 @@ class _Strict(BaseModel):
 
 
 class DraftEvidence(_Strict):
-    turn: int
-    quote: str
+    turn: int = Field(description="The number in square brackets of the turn the quote is from.")
+    quote: str = Field(
+        description="Words copied character for character from that turn, fillers and false starts included."
+    )
 
     @field_validator("quote")
     @classmethod
@@ -42,14 +43,34 @@ class DraftEvidence(_Strict):
 
 
 class DraftFlag(_Strict):
-    category: Category
-    severity: Severity
-    title: str
-    summary: str
-    parties: list[str]
-    evidence: list[DraftEvidence]
-    conversation: str
-    confidence: float
+    # Evidence and rationale come first so the model reasons over the quotes before it labels.
+    evidence: list[DraftEvidence] = Field(
+        description="The quotes that show the gap, from both functions when both voice it."
+    )
+    rationale: str = Field(
+        description="One or two sentences on what the quotes show, written before the labels."
+    )
+    category: Category = Field(description="The one category the gap belongs to.")
+    severity: Severity = Field(
+        description="high: something that matters now is at risk and left unaddressed; medium: "
+        "moderate stakes, or a concrete remedy agreed; low: a risk rather than present harm."
+    )
+    title: str = Field(description="A short headline for the gap.")
+    summary: str = Field(description="Two or three sentences on the gap in this meeting.")
+    parties: list[str] = Field(description="Speaker labels of the people involved.")
+    conversation: str = Field(
+        description="The category's question for these leaders, naming them and what is at stake."
+    )
+    confidence: float = Field(description="0 to 1: how sure you are that the gap is real.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rationale_optional(cls, data: Any) -> Any:
+        # The rationale is the model's reasoning and never reaches the report: a server in JSON
+        # mode that leaves it out is not asked again for it.
+        if isinstance(data, dict) and "rationale" not in data:
+            data = {**data, "rationale": ""}
+        return data
 
     @field_validator("evidence")
     @classmethod
@@ -60,38 +81,43 @@ class DraftFlag(_Strict):
 
 
 class DraftAction(_Strict):
-    description: str
-    owner: str | None
-    due: str | None
-    due_text: str | None
-    evidence: list[DraftEvidence]
-    confidence: float
+    evidence: list[DraftEvidence] = Field(
+        description="The commitment; for an accepted request, the request and the acceptance."
+    )
+    description: str = Field(description="The deliverable, starting with a verb.")
+    owner: str | None = Field(
+        description="Speaker label of the person accountable; null when nobody took it."
+    )
+    due_text: str | None = Field(
+        description='The time words as said ("EOD", "by end of next week", "the 28th"); '
+        "null when none. Code resolves the date."
+    )
+    confidence: float = Field(description="0 to 1: how sure you are that this is a commitment.")
 
-    @field_validator("due")
+    @model_validator(mode="before")
     @classmethod
-    def _iso_date(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                raise ValueError(
-                    f"due must be an ISO date YYYY-MM-DD or null, got {value!r}"
-                ) from None
-        return value
+    def _ignore_due(cls, data: Any) -> Any:
+        # The date is resolved from due_text by code; a date the model worked out itself (JSON
+        # mode, or a habit of older prompts) is dropped rather than trusted or re-asked.
+        if isinstance(data, dict) and "due" in data:
+            data = {k: v for k, v in data.items() if k != "due"}
+        return data
 
 
 class DraftDecision(_Strict):
-    description: str
-    evidence: list[DraftEvidence]
+    evidence: list[DraftEvidence] = Field(description="The turn where it was settled.")
+    description: str = Field(description="What was decided, in one sentence.")
 
 
 class Draft(_Strict):
     """The model's findings for one transcript part."""
 
-    flags: list[DraftFlag]
-    action_items: list[DraftAction]
-    decisions: list[DraftDecision]
-    discussed: list[Category]
+    flags: list[DraftFlag] = Field(description="Misalignment gaps, at most one per category.")
+    action_items: list[DraftAction] = Field(description="Commitments made in the meeting.")
+    decisions: list[DraftDecision] = Field(description="What the meeting settled.")
+    discussed: list[Category] = Field(
+        description="Categories the meeting spent at least two turns on, flagged or not."
+    )
 
 
 def strict_schema() -> dict[str, Any]:
