@@ -27,6 +27,7 @@ CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 Severity = Literal["low", "medium", "high"]
 CoverageState = Literal["flagged", "discussed", "absent"]
+Strength = Literal["firm", "conditional", "tentative"]
 
 
 class _Model(BaseModel):
@@ -120,12 +121,48 @@ class ActionItem(_Model):
     due_text: str | None = Field(default=None, description="the due date as said")
     evidence: list[Evidence] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0)
+    strength: Strength = Field(
+        default="tentative",
+        description="firm: owner, task and a time, no hedge; conditional: held by a condition; "
+        "tentative: hedged, or no time, or no owner",
+    )
+    condition: str | None = Field(
+        default=None, description="what the commitment waits on, when it is conditional"
+    )
+    requested_by: str | None = Field(
+        default=None, description="who asked, when the item is a request the owner accepted"
+    )
+
+
+DecisionGap = Literal["no decider", "no owner", "no review date", "no success measure"]
 
 
 class Decision(_Model):
+    """Something the meeting settled, and what it lacks to hold."""
+
     id: str
     description: str
     evidence: list[Evidence] = Field(default_factory=list)
+    decided_by: str | None = Field(default=None, description="whose word settled it")
+    review_date: dt.date | None = Field(
+        default=None, description="when it will be checked or revisited"
+    )
+    gaps: list[DecisionGap] = Field(
+        default_factory=list, description="what it lacks to be acted on by someone not there"
+    )
+
+
+class Objection(_Model):
+    """A concern someone raised, and whether the meeting took it up."""
+
+    id: str
+    speaker: str
+    role: Role = "other"
+    evidence: list[Evidence] = Field(default_factory=list)
+    answered: bool = False
+    response: Evidence | None = Field(
+        default=None, description="the words that took it up, when answered"
+    )
 
 
 class Coverage(_Model):
@@ -178,6 +215,7 @@ class Report(_Model):
     flags: list[Flag] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    objections: list[Objection] = Field(default_factory=list)
     governance: list[Governance] = Field(default_factory=list)
     coverage: dict[Category, Coverage] = Field(default_factory=dict)
     engine: EngineInfo = Field(default_factory=EngineInfo)
