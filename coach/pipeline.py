@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from coach.engines import EngineOptions, Findings, get_engine
 from coach.errors import InputError
 from coach.frameworks import load_frameworks
-from coach.grounding import GroundingTally, TurnIndex, ground_items
+from coach.grounding import GroundingTally, TurnIndex, ground_evidence, ground_items
 from coach.meeting import build_meeting
 from coach.models import (
     CATEGORIES,
@@ -22,6 +22,7 @@ from coach.models import (
     Flag,
     Governance,
     Meeting,
+    Objection,
     Report,
     Transcript,
 )
@@ -153,23 +154,36 @@ def assemble(
     flags, w1 = ground_items(findings.flags, transcript, "flag", tally, index)
     actions, w2 = ground_items(findings.action_items, transcript, "action item", tally, index)
     decisions, w3 = ground_items(findings.decisions, transcript, "decision", tally, index)
-    warnings += w1 + w2 + w3
+    objections, w4 = ground_items(findings.objections, transcript, "objection", tally, index)
+    objections = [_ground_response(o, transcript, index) for o in objections]
+    warnings += w1 + w2 + w3 + w4
     info = info.model_copy(
         update={"quotes_checked": tally.checked, "quotes_dropped": tally.dropped}
     )
     flags = [f.model_copy(update={"id": f"F{i}"}) for i, f in enumerate(flags, 1)]
     actions = [a.model_copy(update={"id": f"A{i}"}) for i, a in enumerate(actions, 1)]
     decisions = [d.model_copy(update={"id": f"D{i}"}) for i, d in enumerate(decisions, 1)]
+    objections = [o.model_copy(update={"id": f"O{i}"}) for i, o in enumerate(objections, 1)]
     return Report(
         meeting=meeting,
         flags=flags,
         action_items=actions,
         decisions=decisions,
+        objections=objections,
         governance=suggest_governance(flags),
         coverage=coverage(flags, findings.discussed),
         engine=info,
         warnings=warnings,
     )
+
+
+def _ground_response(objection: Objection, transcript: Transcript, index: TurnIndex) -> Objection:
+    """An answer whose words are not in the transcript is no evidence: the objection keeps its
+    answered flag, without a response quote."""
+    if objection.response is None:
+        return objection
+    kept, _ = ground_evidence([objection.response], transcript, index)
+    return objection.model_copy(update={"response": kept[0] if kept else None})
 
 
 def suggest_governance(flags: list[Flag]) -> list[Governance]:

@@ -8,7 +8,16 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from coach.llm.limiter import Limiter
-from coach.models import ActionItem, Category, Decision, EngineInfo, Flag, Meeting, Transcript
+from coach.models import (
+    ActionItem,
+    Category,
+    Decision,
+    EngineInfo,
+    Flag,
+    Meeting,
+    Objection,
+    Transcript,
+)
 
 
 class Findings(BaseModel):
@@ -17,6 +26,7 @@ class Findings(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    objections: list[Objection] = Field(default_factory=list)
     discussed: dict[Category, list[int]] = Field(
         default_factory=dict,
         description="categories the meeting talked about, flagged or not, with the turns",

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.evals.gold import Gold, GoldAction, GoldItem
+from coach.evals.gold import Gold, GoldAction, GoldItem, GoldObjection
 from coach.grounding import find_verbatim
 from coach.models import ActionItem, Decision, Evidence, Flag, Report, Transcript
+from coach.names import same_person
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -60,7 +61,9 @@ def _evidence_spans(ev: Evidence, transcript: Transcript) -> list[tuple[int, int
 
 
 def match(
-    predicted: Sequence[Sequence[Evidence]], gold: Sequence[GoldItem], transcript: Transcript
+    predicted: Sequence[Sequence[Evidence]],
+    gold: Sequence[GoldItem | GoldObjection],
+    transcript: Transcript,
 ) -> list[tuple[int, int]]:
     """One-to-one pairs (prediction index, gold index), closest first.
 
@@ -150,6 +153,14 @@ class MeetingScore:
     due_right: int = 0
     matched_actions: int = 0
     optional_flags: int = 0
+    strength_right: int = 0  # matched action items whose gold has a strength
+    strength_total: int = 0
+    decider_right: int = 0  # matched decisions whose gold names who decided
+    decider_total: int = 0
+    gaps: Counts = field(default_factory=Counts)  # gap labels over matched decisions
+    objections: Counts = field(default_factory=Counts)
+    answered_right: int = 0  # matched objections whose answered/unanswered is right
+    answered_total: int = 0
     quotes: int = 0
     dropped: int = 0
     error: str | None = None
@@ -159,7 +170,7 @@ class MeetingScore:
 def _score_items(
     kind: str,
     predicted: Sequence[Any],
-    gold: Sequence[GoldItem],
+    gold: Sequence[GoldItem | GoldObjection],
     transcript: Transcript,
     detail: dict[str, Any],
 ) -> tuple[Counts, list[tuple[int, int]]]:
@@ -199,6 +210,9 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
         if g.optional:
             continue
         score.matched_actions += 1
+        if g.strength is not None:
+            score.strength_total += 1
+            score.strength_right += p.strength == g.strength
         good_owner, good_due = owner_ok(p.owner, g), due_ok(p.due, g)
         score.owner_right += good_owner
         score.due_right += good_due
@@ -214,9 +228,31 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
                 }
             )
     detail["action_mistakes"] = mistakes
-    score.decisions, _ = _score_items(
+    score.decisions, dpairs = _score_items(
         "decisions", report.decisions, gold.decisions, transcript, detail
     )
+    for pi, gi in dpairs:
+        gd, pd = gold.decisions[gi], report.decisions[pi]
+        if gd.optional:
+            continue
+        if gd.decided_by is not None:
+            score.decider_total += 1
+            score.decider_right += pd.decided_by is not None and same_person(
+                pd.decided_by, gd.decided_by
+            )
+        if gd.gaps is not None:
+            want, got = set(gd.gaps), set(pd.gaps)
+            score.gaps.add(Counts(tp=len(want & got), fp=len(got - want), fn=len(want - got)))
+    if gold.objections is not None:
+        score.objections, opairs = _score_items(
+            "objections", report.objections, gold.objections, transcript, detail
+        )
+        for pi, gi in opairs:
+            if not gold.objections[gi].optional:
+                score.answered_total += 1
+                score.answered_right += (
+                    report.objections[pi].answered == gold.objections[gi].answered
+                )
     score.flags, score.optional_flags = _score_flags(report.flags, gold, transcript, detail)
     items: list[Flag | ActionItem | Decision] = [
         *report.flags,
@@ -318,6 +354,34 @@ def summarise(scores: Sequence[MeetingScore]) -> dict[str, float]:
         metrics[f"{name}.precision"] = p
         metrics[f"{name}.recall"] = r
         metrics[f"{name}.f1"] = f
+    depth = {
+        "action_items.strength_accuracy": (
+            sum(s.strength_right for s in scores),
+            sum(s.strength_total for s in scores),
+        ),
+        "decisions.decider_accuracy": (
+            sum(s.decider_right for s in scores),
+            sum(s.decider_total for s in scores),
+        ),
+        "objections.answered_accuracy": (
+            sum(s.answered_right for s in scores),
+            sum(s.answered_total for s in scores),
+        ),
+    }
+    for name, (right, total) in depth.items():
+        if total:  # only where the gold says so (gold format 2)
+            metrics[name] = right / total
+    gaps, objections = Counts(), Counts()
+    for s in scores:
+        gaps.add(s.gaps)
+        objections.add(s.objections)
+    if gaps.tp + gaps.fp + gaps.fn:
+        metrics["decisions.gaps_f1"] = gaps.prf()[2]
+    if objections.tp + objections.fp + objections.fn:
+        p, r, f = objections.prf()
+        metrics["objections.precision"] = p
+        metrics["objections.recall"] = r
+        metrics["objections.f1"] = f
     metrics["action_items.owner_accuracy"] = owner / matched if matched else 0.0
     metrics["action_items.due_accuracy"] = due / matched if matched else 0.0
     metrics["flags.optional_per_meeting"] = optional / len(scores) if scores else 0.0

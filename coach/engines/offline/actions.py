@@ -24,6 +24,7 @@ from coach.engines.offline.features import (
 )
 from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
+from coach.engines.offline.strength import find_condition, strength_of, without_condition
 from coach.engines.offline.text import describe
 from coach.models import ActionItem, Evidence
 
@@ -137,6 +138,16 @@ def recall_floor(
     return {i for _, i in below[: want - above]}
 
 
+def _condition_before(u: Unit, ctx: Context) -> tuple[str, int, int] | None:
+    """A condition said as its own unit just before the promise: "if legal signs off | I'll ship"."""
+    same = ctx.turn_units(u.turn)
+    at = same.index(u)
+    if at == 0:
+        return None
+    found = find_condition(same[at - 1].quote)
+    return found if found is not None and found[1] <= 3 else None
+
+
 def _spoken_to(u: Unit, ctx: Context) -> str | None:
     """The first name "you" stands for, only when it is clear: named in the unit, or the one person
     who spoke just before and just after. A wrong name is worse than "you"."""
@@ -225,10 +236,20 @@ def find_action_items(
             text, you = units[0].quote, None
         else:
             text, you = u.quote, _spoken_to(u, ctx)
+        condition = next(
+            (c for c in (find_condition(x.quote) for x in units) if c is not None), None
+        ) or _condition_before(u, ctx)
+        own = find_condition(text)
+        spoken = " ".join(x.norm for x in units if x.speaker == owner) or u.norm
         items.append(
             ActionItem(
                 id="",
-                description=describe(text, due, me=asker.split()[0] if asker else None, you=you),
+                description=describe(
+                    without_condition(text, own),
+                    due,
+                    me=asker.split()[0] if asker else None,
+                    you=you,
+                ),
                 owner=owner,
                 due=due.date if due else None,
                 due_text=due.text if due else None,
@@ -237,6 +258,13 @@ def find_action_items(
                     for x in sorted(units, key=lambda x: x.index)
                 ],
                 confidence=round(p, 2),
+                strength=(
+                    strength := strength_of(
+                        spoken, owner, due is not None, condition[0] if condition else None
+                    )
+                ),
+                condition=condition[0] if condition and strength == "conditional" else None,
+                requested_by=asker,
             )
         )
         owners.append(owner)

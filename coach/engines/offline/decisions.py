@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 
 from coach.engines.offline.actions import recall_floor
+from coach.engines.offline.duedates import find_due
 from coach.engines.offline.features import _SETTLE_ONLY, Context, extract
 from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
 from coach.engines.offline.text import describe, tidy
-from coach.models import Decision, Evidence
+from coach.models import Decision, DecisionGap, Evidence
 
 _STOP = frozenset(
     [
@@ -77,12 +80,57 @@ def _content(units: list[Unit]) -> set[str]:
 
 WORDS_PER_DECISION = 700  # see actions.recall_floor
 
+# A date counts as a review date only when the words say the decision will be looked at again.
+_REVIEW = re.compile(
+    r"\b(?:review|revisit|reassess|re-assess|check (?:in|back|again|on)|look (?:at it )?again|"
+    r"take stock|come back to|evaluate|report back|readout|read-out|checkpoint)\b"
+)
+# Something to tell whether it worked: a number, a target, a measure.
+_MEASURE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?\s?(?:%|percent|k\b)|target|kpi|metric|measure[sd]?|success|conversion|"
+    r"rate|uplift|baseline|benchmark|threshold|nps|roi|sla)\b"
+)
+_SOMEONE = re.compile(
+    r"\b(?:i'll|i will|we'll|my team|owns?|owner|responsible|to lead|will lead)\b"
+)
+
+
+def _review_date(units: list[Unit], ctx: Context, meeting_date: dt.date | None) -> dt.date | None:
+    """A date the decision will be revisited on, said in its words or the unit after them."""
+    last = units[-1]
+    same = ctx.turn_units(last.turn)
+    around = [*units, *same[same.index(last) + 1 : same.index(last) + 2]]
+    for u in around:
+        if _REVIEW.search(u.norm):
+            due = find_due(u.quote, meeting_date)
+            if due is not None and due.date is not None:
+                return due.date
+    return None
+
+
+def decision_gaps(decision: Decision, ctx: Context, owned_turns: set[int]) -> list[DecisionGap]:
+    """What a decision lacks for someone who was not there: decider, owner, review date, measure."""
+    turns = {e.turn for e in decision.evidence}
+    text = " ".join(u.norm for t in turns for u in ctx.turn_units(t))
+    gaps: list[DecisionGap] = []
+    if decision.decided_by is None:
+        gaps.append("no decider")
+    near = {t + d for t in turns for d in (-1, 0, 1, 2)}
+    if not (near & owned_turns) and not _SOMEONE.search(text):
+        gaps.append("no owner")
+    if decision.review_date is None:
+        gaps.append("no review date")
+    if not _MEASURE.search(text):
+        gaps.append("no success measure")
+    return gaps
+
 
 def find_decisions(
     ctx: Context,
     model: Binary,
     vocab: frozenset[str] | None = None,
     probs: Sequence[float] | None = None,
+    meeting_date: dt.date | None = None,
 ) -> list[Decision]:
     """Every unit the model picks as a decision; a recap of an earlier one is folded into it."""
     scores = (
@@ -99,6 +147,15 @@ def find_decisions(
             continue
         p = scores[u.index]
         proposal = _settled(u, ctx)
+        if proposal is not None and proposal.index in used:
+            # "Fine by me" after a decision already taken: more evidence, not a second decision.
+            owner = next(
+                (d for d in found if any(e.quote == proposal.quote for e in d.evidence)), None
+            )
+            if owner is not None:
+                owner.evidence.append(Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote))
+                used.add(u.index)
+                continue
         # A bare "deal" scores low on its own words; what it settles carries the weight. A proposal
         # half-way to the threshold that someone settles in so many words is a decision.
         settles = proposal is not None and scores[proposal.index] >= model.threshold / 2
@@ -132,6 +189,9 @@ def find_decisions(
                 id="",
                 description=describe(text) or tidy(text),
                 evidence=[Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote) for x in units],
+                # Whose word settled it: the one who said yes, or who announced it.
+                decided_by=units[-1].speaker,
+                review_date=_review_date(units, ctx, meeting_date),
             )
         )
         for w in words:

@@ -163,10 +163,12 @@ def _severity(p: float, evidence: list[Unit], ctx: Context) -> Severity:
     return "low"
 
 
-def find_flags(ctx: Context, weights: Weights) -> tuple[list[Flag], dict[Category, list[int]]]:
+def find_flags(
+    ctx: Context, weights: Weights, tallies: dict[str, CategoryTally] | None = None
+) -> tuple[list[Flag], dict[Category, list[int]]]:
     """Flags for categories the meeting-level model reads as gaps, and the turns of every category discussed."""
     fw = load_frameworks()
-    tallies = tally(ctx, weights)
+    tallies = tallies if tallies is not None else tally(ctx, weights)
     flags: list[tuple[float, Flag]] = []
     discussed: dict[Category, list[int]] = {}
     cited: set[int] = set()
@@ -205,6 +207,21 @@ def find_flags(ctx: Context, weights: Weights) -> tuple[list[Flag], dict[Categor
     order = {"high": 0, "medium": 1, "low": 2}
     flags.sort(key=lambda pf: (order[pf[1].severity], -pf[0]))
     return [f for _, f in flags], discussed
+
+
+def gap_scores(tallies: dict[str, CategoryTally]) -> dict[int, float]:
+    """Each unit's strongest reading as one of the nine gaps."""
+    best: dict[int, float] = {}
+    for t in tallies.values():
+        for p, u in t.probs:
+            if p > best.get(u.index, 0.0):
+                best[u.index] = p
+    return best
+
+
+def pushes_back(u: Unit) -> bool:
+    """Pushback words: "but", "hold on", "nobody", "first I'm hearing", "worried"..."""
+    return bool(_PUSHBACK.search(u.norm))
 
 
 def _summary(description: str, t: CategoryTally, ctx: Context, parties: list[str]) -> str:

@@ -1,0 +1,178 @@
+"""Coaching depth in the offline engine: how firm promises are, conditions, requests, decision gaps,
+objections, and the eval metrics that score them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coach import analyze
+from coach.engines.offline.strength import find_condition, strength_of, without_condition
+from coach.evals.gold import Gold
+from coach.evals.scoring import score_meeting, summarise
+from coach.models import CATEGORIES, Report
+from coach.transcripts import load_transcript
+
+MONDAY = "2026-03-02"
+ROLES = "Dana=CMO,Raj=CIO,Lee=CTO"
+
+
+def run(text: str) -> Report:
+    return analyze(text, roles=ROLES, date=MONDAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "condition", "rest"),
+    [
+        (
+            "I'll finish the audit, provided the logs arrive Monday.",
+            "provided the logs arrive Monday",
+            "I'll finish the audit.",
+        ),
+        (
+            "If finance approves, I'll send the PO Friday.",
+            "If finance approves",
+            "I'll send the PO Friday.",
+        ),
+        (
+            "as long as legal signs off i'll push it live thursday",
+            "as long as legal signs off",
+            "i'll push it live thursday",
+        ),
+    ],
+)
+def test_condition_is_found_and_cut_out(text: str, condition: str, rest: str) -> None:
+    found = find_condition(text)
+    assert found is not None and found[0] == condition
+    assert without_condition(text, found) == rest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll see if I can get to it.",
+        "I'll do it if possible.",
+        "We meet once a week.",
+        "Even if it slips, fine.",
+    ],
+)
+def test_hedges_and_frequencies_are_not_conditions(text: str) -> None:
+    assert find_condition(text) is None
+
+
+def test_strength_rules() -> None:
+    assert strength_of("i'll send it friday", "Raj", True, None) == "firm"
+    assert strength_of("i'll send it", "Raj", False, None) == "tentative"  # no time
+    assert strength_of("i'll send it friday", None, True, None) == "tentative"  # no owner
+    assert strength_of("i'll try to send it friday", "Raj", True, None) == "tentative"
+    assert strength_of("i'll send it friday", "Raj", True, "if legal agrees") == "conditional"
+    # A hedge outweighs a condition: "I could look once the launch is out" is not a promise yet.
+    assert strength_of("i could look", "Raj", False, "once the launch is out") == "tentative"
+
+
+def test_items_carry_strength_condition_and_who_asked() -> None:
+    r = run(
+        "Dana: Raj, can you pull the churn list for the board by Thursday?\n"
+        "Raj: Sure, provided finance sends the export, I'll have it Thursday.\n"
+        "Lee: I'll send the load test results tomorrow.\n"
+        "Dana: Lovely.\n"
+        "Lee: I could maybe take a look at the tagging at some point.\n"
+        "Raj: Thanks."
+    )
+    by_owner = {a.owner: a for a in r.action_items}
+    churn = by_owner["Raj"]
+    assert churn.strength == "conditional" and churn.requested_by == "Dana"
+    assert churn.condition == "provided finance sends the export"
+    assert "provided" not in churn.description and "finance" not in churn.description
+    firm = next(a for a in r.action_items if "load test" in a.description)
+    assert firm.strength == "firm" and firm.due == dt.date(2026, 3, 3) and firm.requested_by is None
+    soft = next(a for a in r.action_items if "tagging" in a.description)
+    assert soft.strength == "tentative" and soft.condition is None
+
+
+def test_decisions_name_who_decided_and_what_they_lack() -> None:
+    r = run(
+        "Dana: How about we move the launch to the 20th?\n"
+        "Raj: Deal.\n"
+        "Lee: From now on every new tool goes through the architecture review, and we review "
+        "the rule on the 30th against a target of zero unapproved tools.\n"
+        "Dana: Fine by me."
+    )
+    assert len(r.decisions) == 2
+    launch, rule = r.decisions
+    assert launch.decided_by == "Raj"
+    assert rule.decided_by == "Lee"  # who announced it; "Fine by me" adds evidence only
+    assert {"no review date", "no success measure"} <= set(launch.gaps)
+    assert rule.review_date == dt.date(2026, 3, 30)
+    assert "no review date" not in rule.gaps and "no success measure" not in rule.gaps
+
+
+def test_objections_answered_and_left_hanging() -> None:
+    r = run(
+        "Dana: We go live with the new chatbot vendor on Friday.\n"
+        "Raj: I'm worried nobody has reviewed where the chatbot stores customer transcripts.\n"
+        "Dana: Good question, the chatbot vendor stores transcripts in Dublin and Lee checked the contract.\n"
+        "Lee: I'm not comfortable with the load on the checkout API during the sale.\n"
+        "Dana: Noted. Next item, the brand refresh.\n"
+        "Raj: Sure."
+    )
+    by_speaker = {o.speaker: o for o in r.objections}
+    assert by_speaker["Raj"].answered and by_speaker["Raj"].role == "CIO"
+    assert by_speaker["Raj"].response is not None and by_speaker["Raj"].response.speaker == "Dana"
+    assert not by_speaker["Lee"].answered and by_speaker["Lee"].response is None
+    assert [o.id for o in r.objections] == ["O1", "O2"]
+    for o in r.objections:  # grounded like every other quote
+        assert o.evidence[0].quote in load_transcript_text(r, o.evidence[0].turn)
+
+
+def load_transcript_text(r: Report, turn: int) -> str:
+    lines = [
+        "We go live with the new chatbot vendor on Friday.",
+        "I'm worried nobody has reviewed where the chatbot stores customer transcripts.",
+        "Good question, the chatbot vendor stores transcripts in Dublin and Lee checked the contract.",
+        "I'm not comfortable with the load on the checkout API during the sale.",
+        "Noted. Next item, the brand refresh.",
+        "Sure.",
+    ]
+    return lines[turn]
+
+
+def test_eval_scores_strength_deciders_gaps_and_objections() -> None:
+    text = (
+        "Dana: Raj, can you send the vendor pack by Friday?\n"
+        "Raj: Sure, I'll send it Friday.\n"
+        "Lee: I'm worried the pack skips the data flows.\n"
+        "Dana: Noted, moving on.\n"
+    )
+    transcript = load_transcript(text)
+    report = analyze(transcript, roles=ROLES, date=MONDAY)
+    gold = Gold.model_validate(
+        {
+            "transcript": "x.txt",
+            "date": MONDAY,
+            "roles": {"Dana": "CMO", "Raj": "CIO", "Lee": "CTO"},
+            "action_items": [
+                {
+                    "quote": "Raj, can you send the vendor pack by Friday?",
+                    "also": ["Sure, I'll send it Friday."],
+                    "owner": "Raj",
+                    "due": "2026-03-06",
+                    "strength": "tentative",  # deliberately not what the engine says
+                }
+            ],
+            "decisions": [],
+            "objections": [
+                {
+                    "quote": "I'm worried the pack skips the data flows.",
+                    "speaker": "Lee",
+                    "answered": False,
+                }
+            ],
+            "flags": {"required": [], "optional": [], "forbidden": list(CATEGORIES)},
+        }
+    )
+    metrics = summarise([score_meeting("m", report, gold, transcript)])
+    assert metrics["action_items.strength_accuracy"] == 0.0  # the engine says firm
+    assert metrics["objections.recall"] == 1.0
+    assert metrics["objections.answered_accuracy"] == 1.0
