@@ -34,6 +34,7 @@ def build_meeting(
     roles: Mapping[str, str] | str | None = None,
     date: str | dt.date | None = None,
     title: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[Meeting, list[str]]:
     """Resolve date and roles (given, then stated in the source, then inferred) and count words."""
     meeting_date = parse_meeting_date(date) or transcript.date
@@ -54,6 +55,7 @@ def build_meeting(
             words=w,
             share=round(w / total, 4) if total else 0.0,
             questions=q,
+            label=(labels or {}).get(s),
         )
         for s, (n, w, q) in stats.items()
     ]

@@ -13,6 +13,8 @@ from coach.errors import InputError
 from coach.frameworks import load_frameworks
 from coach.grounding import GroundingTally, TurnIndex, ground_evidence, ground_items
 from coach.meeting import build_meeting
+from coach.participation import note_quiet_owners
+from coach.speakers import name_speakers, parse_speakers
 from coach.models import (
     CATEGORIES,
     Category,
@@ -39,14 +41,18 @@ def prepare(
     roles: Mapping[str, str] | str | None = None,
     date: str | dt.date | None = None,
     title: str | None = None,
+    speakers: Mapping[str, str] | str | None = None,
 ) -> tuple[Transcript, Meeting, list[str]]:
-    """Load the transcript and resolve date and roles."""
+    """Load the transcript, name its speakers, and resolve date and roles."""
     warnings: list[str] = []
     if isinstance(source, Transcript):
         transcript = source
     else:
         transcript, warnings = load_transcript_with_warnings(source)
-    meeting, role_warnings = build_meeting(transcript, roles=roles, date=date, title=title)
+    transcript, labels = name_speakers(transcript, parse_speakers(speakers))
+    meeting, role_warnings = build_meeting(
+        transcript, roles=roles, date=date, title=title, labels=labels
+    )
     return transcript, meeting, [*warnings, *role_warnings]
 
 
@@ -58,6 +64,7 @@ def analyze(
     roles: Mapping[str, str] | str | None = None,
     date: str | dt.date | None = None,
     title: str | None = None,
+    speakers: Mapping[str, str] | str | None = None,
     base_url: str | None = None,
     timeout: float | None = None,
     cache: bool = True,
@@ -75,12 +82,16 @@ def analyze(
     `concurrency` bounds the requests in flight; pass one `limiter` (coach.llm.limiter.Limiter) to
     calls made side by side so they share that bound and back off together after a 429.
     `max_cost` (US dollars) refuses, before any request, a run whose worst case costs more.
+    `speakers` names diarisation labels ({"SPEAKER_00": "Sam Ortiz"} or "SPEAKER_00=Sam Ortiz,...");
+    without it, generic labels take the names their speakers introduce themselves with.
     """
     if concurrency < 1:
         raise InputError(f"concurrency must be 1 or more, not {concurrency}")
     if max_cost is not None and max_cost < 0:
         raise InputError(f"max_cost must not be negative, not {max_cost}")
-    transcript, meeting, warnings = prepare(source, roles=roles, date=date, title=title)
+    transcript, meeting, warnings = prepare(
+        source, roles=roles, date=date, title=title, speakers=speakers
+    )
     options = EngineOptions(
         model=model,
         base_url=base_url,
@@ -160,7 +171,10 @@ def assemble(
     info = info.model_copy(
         update={"quotes_checked": tally.checked, "quotes_dropped": tally.dropped}
     )
-    flags = [f.model_copy(update={"id": f"F{i}"}) for i, f in enumerate(flags, 1)]
+    flags = [
+        f.model_copy(update={"id": f"F{i}"})
+        for i, f in enumerate(note_quiet_owners(flags, meeting), 1)
+    ]
     actions = [a.model_copy(update={"id": f"A{i}"}) for i, a in enumerate(actions, 1)]
     decisions = [d.model_copy(update={"id": f"D{i}"}) for i, d in enumerate(decisions, 1)]
     objections = [o.model_copy(update={"id": f"O{i}"}) for i, o in enumerate(objections, 1)]

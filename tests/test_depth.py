@@ -176,3 +176,71 @@ def test_eval_scores_strength_deciders_gaps_and_objections() -> None:
     assert metrics["action_items.strength_accuracy"] == 0.0  # the engine says firm
     assert metrics["objections.recall"] == 1.0
     assert metrics["objections.answered_accuracy"] == 1.0
+
+
+def test_a_flag_notes_when_its_own_function_barely_spoke() -> None:
+    from coach.models import Flag, Meeting, Participant
+    from coach.participation import note_quiet_owners
+
+    flag = Flag(
+        id="F1",
+        category="data_governance",
+        severity="high",
+        title="t",
+        summary="Customer data goes to a new vendor.",
+        conversation="c",
+        confidence=0.9,
+    )
+    meeting = Meeting(
+        words=1000,
+        participants=[
+            Participant(name="Dana", role="CMO", words=960, share=0.96),
+            Participant(name="Raj", role="CIO", words=40, share=0.04),
+        ],
+    )
+    (noted,) = note_quiet_owners([flag], meeting)
+    assert noted.summary.endswith(
+        "Raj (CIO) said 4% of the words in a meeting that touched their own area."
+    )
+    both = flag.model_copy(update={"category": "shared_kpis"})
+    assert note_quiet_owners([both], meeting)[0].summary == flag.summary  # nobody's own area
+    balanced = meeting.model_copy(
+        update={
+            "participants": [
+                Participant(name="Dana", role="CMO", share=0.6),
+                Participant(name="Raj", role="CIO", share=0.4),
+            ]
+        }
+    )
+    assert note_quiet_owners([flag], balanced)[0].summary == flag.summary
+
+
+def test_diarisation_labels_take_introduced_names_and_given_ones() -> None:
+    text = (
+        "SPEAKER_00: ok we're recording um quick intros so i'm rhea castellanos cmo\n"
+        "SPEAKER_01: hi, it's Colm, and as CIO I called this\n"
+        "SPEAKER_02: Sam here, I look after brand\n"
+        "SPEAKER_03: I'm sure we can start\n"
+        "SPEAKER_01: I'll send the access review tomorrow.\n"
+    )
+    r = analyze(text, date=MONDAY)
+    people = {p.name: p for p in r.meeting.participants}
+    assert (
+        people["Rhea Castellanos"].label == "SPEAKER_00"
+        and people["Rhea Castellanos"].role == "CMO"
+    )
+    assert people["Colm"].role == "CIO" and people["Sam"].label == "SPEAKER_02"
+    assert "SPEAKER_03" in people and people["SPEAKER_03"].label is None  # "I'm sure" is no name
+    assert [a.owner for a in r.action_items] == ["Colm"]
+    assert sum(p.share for p in people.values()) == pytest.approx(1.0, abs=1e-3)
+    named = analyze(text, date=MONDAY, speakers="SPEAKER_03=Lee Park")
+    assert {p.name: p.label for p in named.meeting.participants}["Lee Park"] == "SPEAKER_03"
+
+
+def test_speakers_option_rejects_bad_pairs_and_unknown_labels() -> None:
+    from coach.errors import InputError
+
+    with pytest.raises(InputError, match="LABEL=Name"):
+        analyze("SPEAKER_00: hi", speakers="SPEAKER_00")
+    with pytest.raises(InputError, match="SPEAKER_09"):
+        analyze("SPEAKER_00: hi", speakers="SPEAKER_09=Sam")
