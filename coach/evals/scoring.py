@@ -204,6 +204,7 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
     score.actions, pairs = _score_items(
         "actions", report.action_items, gold.action_items, transcript, detail
     )
+    alias = {p.name: p.label for p in report.meeting.participants if p.label}
     mistakes = []
     for pi, gi in pairs:
         g, p = gold.action_items[gi], report.action_items[pi]
@@ -213,7 +214,9 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
         if g.strength is not None:
             score.strength_total += 1
             score.strength_right += p.strength == g.strength
-        good_owner, good_due = owner_ok(p.owner, g), due_ok(p.due, g)
+        # A renamed diarisation label ("SPEAKER_01" -> "Colm") counts under either name.
+        good_owner = owner_ok(p.owner, g) or (p.owner in alias and owner_ok(alias[p.owner], g))
+        good_due = due_ok(p.due, g)
         score.owner_right += good_owner
         score.due_right += good_due
         if not (good_owner and good_due):
@@ -237,8 +240,9 @@ def score_meeting(name: str, report: Report, gold: Gold, transcript: Transcript)
             continue
         if gd.decided_by is not None:
             score.decider_total += 1
-            score.decider_right += pd.decided_by is not None and same_person(
-                pd.decided_by, gd.decided_by
+            score.decider_right += pd.decided_by is not None and any(
+                same_person(name, gd.decided_by)
+                for name in (pd.decided_by, alias.get(pd.decided_by, pd.decided_by))
             )
         if gd.gaps is not None:
             want, got = set(gd.gaps), set(pd.gaps)
