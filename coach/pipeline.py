@@ -13,8 +13,6 @@ from coach.errors import InputError
 from coach.frameworks import load_frameworks
 from coach.grounding import GroundingTally, TurnIndex, ground_evidence, ground_items
 from coach.meeting import build_meeting
-from coach.participation import note_quiet_owners
-from coach.speakers import name_speakers, parse_speakers
 from coach.models import (
     CATEGORIES,
     Category,
@@ -28,6 +26,8 @@ from coach.models import (
     Report,
     Transcript,
 )
+from coach.participation import note_quiet_owners
+from coach.speakers import name_speakers, parse_speakers
 from coach.transcripts import load_transcript_with_warnings
 
 if TYPE_CHECKING:  # the LLM modules load only when an LLM provider is used
