@@ -35,7 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ami", type=Path, default=ROOT.parent / "shared" / "data" / "ami-train")
     parser.add_argument("--c-acts", type=float, default=0.3)
     parser.add_argument("--c-categories", type=float, default=0.5)
-    parser.add_argument("--ami-action-weight", type=float, default=1.0, help="times the AMI sample weight")
+    parser.add_argument(
+        "--ami-action-weight", type=float, default=1.0, help="times the AMI sample weight"
+    )
     parser.add_argument("--rule-scale", type=float, default=3.0)
     parser.add_argument("--json", type=Path, default=None, help="write per-meeting detail here")
     args = parser.parse_args(argv)

@@ -642,7 +642,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--c-acts", type=float, default=0.3)
     parser.add_argument("--rule-scale", type=float, default=3.0)
     parser.add_argument("--c-categories", type=float, default=0.5)
-    parser.add_argument("--ami-action-weight", type=float, default=1.0, help="times the AMI sample weight")
+    parser.add_argument(
+        "--ami-action-weight", type=float, default=1.0, help="times the AMI sample weight"
+    )
     args = parser.parse_args(argv)
     AMI_FOLDER = args.ami
     RULE_SCALE = args.rule_scale
