@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
 from coach import __version__
-from coach.errors import CoachError, InputError
-from coach.io import check_writable, prepare_folder, read_source, write_atomic
+from coach.errors import CoachError, InputError, ProviderError
+from coach.io import check_writable, output_names, prepare_folder, read_source, write_atomic
 from coach.llm.limiter import Cancelled, Limiter
-from coach.render import FORMATS, render
+from coach.resources import is_installed_data
 from coach.sanitize import for_terminal
 
-if TYPE_CHECKING:  # the CLI imports the library lazily, for a quick start-up
+# Only click and a few small modules load before click parses the command line: `coach --help`
+# starts about as fast as click itself. The models (pydantic), the pipeline, the renderers
+# (jinja2), rich and the LLM client load inside the commands that need them.
+if TYPE_CHECKING:
+    import datetime as dt
+
     from coach.engines.llm import Estimate
     from coach.models import Report, Transcript
 
     Loaded = tuple[str, Transcript, list[str]]  # source, transcript, loader warnings
+
+# The report formats (coach.render.FORMATS, which a test keeps in step; not imported from there,
+# since coach.render loads the models).
+FORMATS: tuple[str, ...] = ("text", "md", "json", "jsonl", "html", "csv")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,12 +50,30 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+# The warning lines this command printed: each is printed once, whether the library logged it or
+# a report carries it.
+_WARNED: set[str] = set()
+_WARNED_LOCK = threading.Lock()
+
+
+def warn_once(text: str, say: Callable[[str], None] | None = None) -> None:
+    """Print `coach: warning: TEXT` on stderr (or through `say`) unless it was printed already."""
+    with _WARNED_LOCK:
+        if text in _WARNED:
+            return
+        _WARNED.add(text)
+    line = f"coach: warning: {for_terminal(text)}"
+    if say is None:
+        click.echo(line, err=True)
+    else:
+        say(line)
+
+
 class _WarningLines(logging.Handler):
     """The library's warnings (an unwritable cache, a very long run) as stderr lines, each once."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.seen: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         """Print `coach: warning: ...` unless this command already printed the same line."""
@@ -55,10 +82,7 @@ class _WarningLines(logging.Handler):
         except Exception:
             self.handleError(record)
             return
-        if text in self.seen:  # handle() holds the handler's lock around emit()
-            return
-        self.seen.add(text)
-        click.echo(f"coach: warning: {for_terminal(text)}", err=True)
+        warn_once(text)
 
 
 def _first_sigint(signum: int, frame: Any) -> None:
@@ -98,6 +122,8 @@ def clean_errors(func: F) -> F:
         logger.addHandler(lines)
         propagate, logger.propagate = logger.propagate, False
         _RUNNING.clear()
+        with _WARNED_LOCK:
+            _WARNED.clear()
         try:
             return func(*args, **kwargs)
         except CoachError as exc:
@@ -193,18 +219,35 @@ def provider_options(func: F) -> F:
 
 
 _EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
     ".md": "md",
     ".markdown": "md",
     ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
     ".html": "html",
     ".htm": "html",
     ".csv": "csv",
 }
 
 
-def _format_from(out: Path | None) -> str:
-    """`-o report.md` means Markdown; anything else, or no file, means text."""
-    return _EXTENSIONS.get(out.suffix.casefold(), "text") if out is not None else "text"
+def _suffix(fmt: str) -> str:
+    """The file extension of a report format: txt for text, the format's name otherwise."""
+    return "txt" if fmt == "text" else fmt
+
+
+def _format_from(out: Path) -> str:
+    """The format an output file's extension names (`-o report.md` means Markdown).
+
+    An extension that names no format is an InputError, not a silent fall back to text.
+    """
+    found = _EXTENSIONS.get(out.suffix.casefold())
+    if found is None:
+        what = f"the extension {out.suffix!r} names no format" if out.suffix else "no extension"
+        known = " ".join(sorted({".txt", ".md", ".json", ".jsonl", ".html", ".csv"}))
+        raise InputError(f"-o {out}: {what}; end the name with {known}, or pass --format")
+    return found
 
 
 def check_provider(provider: str, cassettes: Path | None) -> None:
@@ -214,33 +257,129 @@ def check_provider(provider: str, cassettes: Path | None) -> None:
         raise InputError(f"--provider replay needs --cassettes DIR with recorded answers{where}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# --- help: every command's help ends with examples, the environment it reads and its exit codes ---
+
+_ENVIRONMENT = {
+    "COACH_PROVIDER": "the default --provider (offline)",
+    "COACH_MODEL": "the default --model",
+    "OPENAI_API_KEY": "the key for --provider openai; never printed, logged or stored",
+    "OPENAI_BASE_URL": "the default --base-url",
+    "COACH_CACHE_DIR": "where LLM answers and batch state are kept (coach doctor shows it)",
+    "COACH_CHUNK_TOKENS": "transcript tokens per LLM request (12000)",
+    "COACH_BATCH_POLL": "seconds before the first look at a batch (5), doubling to 60",
+    "NO_COLOR": "set: no colour in text on a terminal",
+    "COACH_DEBUG": "set: a traceback instead of exit 70 on an internal error",
+}
+
+_EXIT_CODES = {
+    0: "success",
+    1: "the eval fell below its baseline",
+    2: "bad input or usage, one line on stderr (several files: one line a bad file, the "
+    "others still written)",
+    3: "the provider failed after retries (auth, network, refusal)",
+    70: "a bug in coach; please report it",
+    130: "interrupted (Ctrl-C)",
+}
+
+
+def _epilog(examples: list[str], environment: list[str], codes: list[int]) -> str:
+    """Examples, environment variables and exit codes, laid out as written (click's \\b)."""
+    width = max(len(name) for name in environment)
+    sections = [
+        ["Examples:", *(f"  {line}" for line in examples)],
+        [
+            "Environment variables:",
+            *(f"  {name.ljust(width)}  {_ENVIRONMENT[name]}" for name in environment),
+        ],
+        ["Exit codes:", *(f"  {code:<3}  {_EXIT_CODES[code]}" for code in codes)],
+    ]
+    return "\n\n".join("\b\n" + "\n".join(lines) for lines in sections)
+
+
+_LLM_ENVIRONMENT = [
+    "COACH_PROVIDER",
+    "COACH_MODEL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "COACH_CACHE_DIR",
+    "COACH_CHUNK_TOKENS",
+]
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+    epilog=_epilog(
+        [
+            "coach analyze meeting.vtt --roles 'Dana=CMO,Raj=CIO' --date 2026-11-17",
+            "coach analyze q1/*.vtt -o reports/ --format html",
+            "coach analyze meeting.txt --format json -o - | jq .flags",
+            "coach eval",
+            "coach COMMAND --help",
+        ],
+        list(_ENVIRONMENT),
+        [0, 1, 2, 3, 70, 130],
+    ),
+)
 @click.version_option(__version__, prog_name="coach")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Coach CMO, CIO and CTO teams from their meeting transcripts."""
+    if ctx.invoked_subcommand is None:  # bare `coach`: the help, and success
+        click.echo(ctx.get_help())
 
 
-@main.command()
+@main.command(
+    epilog=_epilog(
+        [
+            "coach analyze meeting.vtt --date 2026-11-17 --roles 'Dana=CMO,Raj=CIO'",
+            "coach analyze -                       # paste, then Ctrl-D",
+            "coach analyze meeting.docx -o meeting.md --title 'Q3 planning'",
+            "coach analyze a.vtt b.vtt --format json > reports.json   # one JSON array",
+            "coach analyze week/*.vtt --format csv -o week.csv        # one header, a source column",
+            "coach analyze week/*.vtt -o reports/ --format html --skip-existing",
+            "coach analyze meeting.vtt --provider openai --dry-run",
+        ],
+        [*_LLM_ENVIRONMENT, "NO_COLOR", "COACH_DEBUG"],
+        [0, 2, 3, 70, 130],
+    )
+)
 @click.argument("paths", nargs=-1)
 @provider_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice(list(FORMATS), case_sensitive=False),
     default=None,
-    help="Output format [default: from the -o file's extension, else text].",
+    help="Output format, in any case [default: from the -o file's extension, else text].",
 )
 @click.option(
     "-o",
     "--output",
     "out",
-    type=click.Path(path_type=Path),
+    type=click.Path(),
     default=None,
-    help="Write here (a folder when several transcripts are given).",
+    help="Write here: a file (its extension gives the format), - for standard output, or a "
+    "folder for one report a transcript (an existing folder, a path ending in /, or, with "
+    "several transcripts, a name without extension).",
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="With -o DIR: leave out transcripts whose report is already there (resume a run).",
 )
 @click.option("--roles", default=None, help='Speaker roles, e.g. "Dana=CMO,Raj=CIO".')
 @click.option(
     "--date", "meeting_date", default=None, help="Meeting date, YYYY-MM-DD (resolves 'by Friday')."
+)
+@click.option(
+    "--title", default=None, help="Meeting title [default: the one the transcript gives, if any]."
+)
+@click.option(
+    "--speakers",
+    default=None,
+    help='Names for diarisation labels, e.g. "SPEAKER_00=Sam Ortiz,SPEAKER_03=Lee Park" '
+    "[default: the names speakers introduce themselves with].",
 )
 @click.option("--dry-run", is_flag=True, help="Print the token and cost estimate; call nothing.")
 @click.option(
@@ -257,9 +396,12 @@ def analyze(
     model: str | None,
     base_url: str | None,
     fmt: str | None,
-    out: Path | None,
+    out: str | None,
+    skip_existing: bool,
     roles: str | None,
     meeting_date: str | None,
+    title: str | None,
+    speakers: str | None,
     timeout: float | None,
     no_cache: bool,
     record: Path | None,
@@ -269,77 +411,272 @@ def analyze(
     redact: bool | None,
     concurrency: int,
 ) -> None:
-    """Analyse a transcript (a file, several files, or - / nothing for standard input)."""
+    """Analyse transcripts: a file, several files, or - (or nothing) for standard input.
+
+    Several transcripts make one document on standard output (a JSON array, JSON lines, one CSV
+    with a source column, a heading a meeting in text and Markdown), or one report each in
+    -o DIR. A bad file is reported by name and the others still run; the exit code is then 2.
+    Warnings go to standard error.
+    """
     from coach.dates import parse_meeting_date
     from coach.parallel import ordered
     from coach.pipeline import analyze as run
     from coach.roles import parse_roles
+    from coach.speakers import parse_speakers
     from coach.transcripts import load_transcript_with_warnings
 
     check_provider(provider, cassettes)
-    if out is not None and str(out) == "-":
-        out = None  # `-o -` is standard output
-    chosen = fmt or _format_from(out)
-    parsed_roles = parse_roles(roles)
-    parsed_date = parse_meeting_date(meeting_date)
+    parsed_speakers = parse_speakers(speakers)
     sources = list(paths) or ["-"]
     many = len(sources) > 1
-    if out is not None and many:
-        if not out.is_dir():
-            raise InputError(
-                f"-o {out} must be an existing folder when several transcripts are given"
+    target = Path(out) if out is not None and out != "-" else None  # `-o -` is standard output
+    to_stdout = target is None
+    folder = target is not None and (
+        target.is_dir()
+        or str(out).endswith(("/", os.sep))  # as typed: Path() drops the slash
+        or (many and not target.exists() and not target.suffix)
+    )
+    chosen = fmt or (_format_from(target) if target is not None and not folder else "text")
+    # Several transcripts without a folder make one document, on standard output or in -o FILE.
+    if many and not folder and chosen == "html":
+        raise InputError(
+            "several transcripts in HTML need a folder: -o DIR writes one page a transcript"
+        )
+    if skip_existing and not folder:
+        raise InputError("--skip-existing needs -o DIR (a folder of reports to resume)")
+    parsed_roles = parse_roles(roles)
+    parsed_date = parse_meeting_date(meeting_date)
+    names: list[Path | None] = [None] * len(sources)
+    if folder:
+        assert target is not None
+        if not dry_run:  # a dry run writes nothing, not even the folder
+            prepare_folder(target, "-o")
+        elif target.exists() and not target.is_dir():
+            raise InputError(f"-o {target} is a file, not a folder")
+        names = [target / name for name in output_names(sources, _suffix(chosen))]
+    elif target is not None:
+        check_writable(target)
+
+    failures: list[CoachError] = []
+
+    def failed(source: str, exc: CoachError, say: Callable[[str], None]) -> None:
+        """Several transcripts: one stderr line naming the bad one; the run goes on."""
+        if not many:
+            raise exc
+        failures.append(exc)
+        message = str(exc) if source in str(exc) else f"{source}: {exc}"
+        say(f"coach: error: {for_terminal(message)}")
+
+    pending = list(range(len(sources)))
+    if skip_existing:
+        done = {i for i in pending if (path := names[i]) is not None and path.exists()}
+        pending = [i for i in pending if i not in done]
+        if done:
+            click.echo(
+                f"coach: skipped {len(done)} transcript(s) whose report is already in {target}",
+                err=True,
             )
-    elif out is not None:
-        check_writable(out)
     # Every transcript is read before any request: a bad file costs nothing.
     loaded: list[Loaded] = []
-    for source in sources:
-        data, name = read_source(source)
-        transcript, warnings = load_transcript_with_warnings(data, name=name)
-        loaded.append((source, transcript, warnings))
+    destinations: list[Path | None] = []
+    echo = functools.partial(click.echo, err=True)
+    for i in pending:
+        try:
+            data, name = read_source(sources[i])
+            transcript, warnings = load_transcript_with_warnings(data, name=name)
+        except InputError as exc:
+            failed(sources[i], exc, echo)
+            continue
+        loaded.append((sources[i], transcript, warnings))
+        destinations.append(names[i])
     costs = provider == "openai"  # replayed answers and the offline engine cost nothing
-    if dry_run or (costs and max_cost is not None):
-        figures = _estimates(loaded, provider, model, parsed_roles, parsed_date, base_url, redact)
+    if loaded and (dry_run or (costs and max_cost is not None)):
+        figures = _estimates(
+            loaded, provider, model, parsed_roles, parsed_date, base_url, redact, title
+        )
         if dry_run:
-            _print_dry_run(figures, many, json_form=chosen == "json")
+            _print_dry_run(figures, many, json_form=chosen in ("json", "jsonl"))
         if costs and max_cost is not None and figures:
             from coach.pipeline import check_budget
 
             check_budget(functools.reduce(lambda a, b: a + b, (f for _, f in figures)), max_cost)
-        if dry_run:
-            return
+    if dry_run or not loaded:
+        _exit_for(failures)
+        return
     limiter = Limiter(concurrency)  # one for every request of this run
     _RUNNING.append(limiter)
 
-    def one(item: Loaded) -> tuple[str, Report]:
-        source, transcript, warnings = item
-        report = run(
-            transcript,
-            provider=provider,
-            model=model,
-            roles=parsed_roles,
-            date=parsed_date,
-            base_url=base_url,
-            timeout=timeout,
-            cache=not no_cache,
-            record=record,
-            cassettes=cassettes,
-            redact=redact,
-            concurrency=concurrency,
-            limiter=limiter,
-        )
+    def one(item: Loaded) -> tuple[Loaded, Report | CoachError]:
+        _, transcript, warnings = item
+        try:
+            report = run(
+                transcript,
+                provider=provider,
+                model=model,
+                roles=parsed_roles,
+                date=parsed_date,
+                title=title,
+                speakers=parsed_speakers,
+                base_url=base_url,
+                timeout=timeout,
+                cache=not no_cache,
+                record=record,
+                cassettes=cassettes,
+                redact=redact,
+                concurrency=concurrency,
+                limiter=limiter,
+            )
+        except CoachError as exc:
+            if not many:
+                raise
+            return item, exc  # reported in input order; the other meetings go on
         report.warnings[:0] = warnings
-        return source, report
+        return item, report
 
+    terminal = to_stdout and sys.stdout.isatty()
+    look = _Look(
+        color=chosen == "text" and terminal and not os.environ.get("NO_COLOR"),
+        # A narrow terminal wraps narrower; a wide one keeps lines short enough to read.
+        width=min(shutil.get_terminal_size().columns, 100) if terminal else None,
+        # On standard output the warnings went to stderr already; a file keeps them as a record.
+        warnings=not to_stdout,
+    )
     # Meetings side by side for an LLM (the limiter bounds the requests); the offline engine is
     # CPU-bound and gains nothing from threads. Reports come back, and are written, in input order.
     workers = concurrency if provider != "offline" else 1
-    for source, report in ordered(one, loaded, workers, on_interrupt=limiter.cancel):
-        text = render(report, chosen)
-        if many and out is not None:
-            emit(text, out / f"{Path(source).stem}.{'txt' if chosen == 'text' else chosen}")
+    collected: list[tuple[str, Transcript, Report]] = []
+    with _Progress(len(loaded) if many else 0) as progress:
+        results = ordered(one, loaded, workers, on_interrupt=limiter.cancel)
+        for (item, result), destination in zip(results, destinations, strict=True):
+            source, transcript, _ = item
+            progress.advance(source)
+            if isinstance(result, CoachError):
+                failed(source, result, progress.say)
+                continue
+            _say_warnings(result, source if many else None, progress.say)
+            if destination is None:
+                collected.append((_label(source), transcript, result))
+                continue
+            try:  # -o DIR: each report is written as soon as it is ready
+                emit(look.render(result, chosen, _label(source), transcript), destination)
+            except InputError as exc:
+                failed(source, exc, progress.say)
+    if collected:
+        if many:
+            text = look.render_many(collected, chosen)
         else:
-            emit(text, out)
+            text = look.render(collected[0][2], chosen, *collected[0][:2])
+        emit(text, target)
+    _exit_for(failures)
+
+
+class _Look(NamedTuple):
+    """How `coach analyze` renders its reports (coach.render loads here, not at start-up)."""
+
+    color: bool
+    width: int | None
+    warnings: bool
+
+    def render(self, report: Report, fmt: str, source: str, transcript: Transcript) -> str:
+        """One report; HTML gets the transcript to show beside the findings."""
+        from coach.render import render
+
+        extra: dict[str, Any] = {"transcript": transcript} if fmt == "html" else {}
+        return render(
+            report,
+            fmt,
+            source=source,
+            color=self.color,
+            width=self.width,
+            starts=_starts(transcript),
+            warnings=self.warnings,
+            **extra,
+        )
+
+    def render_many(self, items: list[tuple[str, Transcript, Report]], fmt: str) -> str:
+        """Several reports as one document: a JSON array, JSON lines, one CSV, headed sections."""
+        from coach.render import render_many
+
+        try:
+            return render_many(
+                [(source, report) for source, _, report in items],
+                fmt,
+                color=self.color,
+                width=self.width,
+                starts=[_starts(transcript) for _, transcript, _ in items],
+                warnings=self.warnings,
+            )
+        except ValueError as exc:  # html: one page a transcript, hence a folder
+            raise InputError(str(exc)) from None
+
+
+def _starts(transcript: Transcript) -> list[float | None] | None:
+    """Each turn's start in seconds (for "turn 7, 01:02"), or None when the source has no times."""
+    starts = [turn.start for turn in transcript.turns]
+    return starts if any(s is not None for s in starts) else None
+
+
+def _label(source: str) -> str:
+    """How a transcript is named in several reports' one document: its path, or stdin."""
+    return "stdin" if source == "-" else source
+
+
+def _exit_for(failures: list[CoachError]) -> None:
+    """After a run of several transcripts: exit 2 if any was bad, 3 if only providers failed."""
+    if not failures:
+        return
+    provider_only = all(isinstance(exc, ProviderError) for exc in failures)
+    sys.exit(ProviderError.exit_code if provider_only else InputError.exit_code)
+
+
+def _say_warnings(report: Report, source: str | None, say: Callable[[str], None]) -> None:
+    """Each of the report's warnings as a `coach: warning:` line on stderr, naming the file when
+    there are several; the offline engine's standing note stays in the report only."""
+    from coach.models import OFFLINE_NOTE
+
+    prefix = f"{source}: " if source is not None else ""
+    for warning in report.warnings:
+        if warning != OFFLINE_NOTE:
+            warn_once(prefix + warning, say)
+
+
+class _Progress:
+    """A progress bar on stderr for a run of several transcripts when stderr is a terminal.
+
+    While it shows, `say` prints lines above it; otherwise `say` is a plain stderr line. rich is
+    imported only when the bar shows.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.total > 1 and sys.stderr is not None and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            console = Console(stderr=True)
+            if console.is_terminal:
+                self.bar = Progress(console=console, transient=True)
+                self.task = self.bar.add_task("analysing", total=self.total)
+                self.bar.start()
+        return self
+
+    def say(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:
+            click.echo(line, err=True)
+
+    def advance(self, source: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=for_terminal(Path(source).name))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _estimates(
@@ -350,6 +687,7 @@ def _estimates(
     date: dt.date | None,
     base_url: str | None,
     redact: bool | None,
+    title: str | None = None,
 ) -> list[tuple[str, Estimate]]:
     """Each transcript's dry-run figures, planned exactly as a run would plan them."""
     if provider == "offline":
@@ -367,6 +705,7 @@ def _estimates(
                 date=date,
                 base_url=base_url,
                 redact=redact,
+                title=title,
             ),
         )
         for source, transcript, _ in loaded
@@ -394,12 +733,33 @@ def _print_dry_run(figures: list[tuple[str, Estimate]], many: bool, *, json_form
     click.echo(f"all {len(figures)} transcripts: {total.describe()}")
 
 
-@main.command()
+@main.command(
+    epilog=_epilog(
+        [
+            "coach parse meeting.vtt",
+            "coach parse meeting.docx --format json -o turns.json",
+            "pbpaste | coach parse - --format json",
+        ],
+        ["COACH_DEBUG"],
+        [0, 2, 70],
+    )
+)
 @click.argument("path", required=False)
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"], case_sensitive=False),
+    default="text",
+    show_default=True,
 )
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write here; - is standard output.",
+)
 @clean_errors
 def parse(path: str | None, fmt: str, out: Path | None) -> None:
     """Print the normalised transcript (turns with speaker, text, start, end)."""
@@ -412,7 +772,7 @@ def parse(path: str | None, fmt: str, out: Path | None) -> None:
     data, name = read_source(path)
     transcript, warnings = load_transcript_with_warnings(data, name=name)
     for warning in warnings:
-        click.echo(f"coach: warning: {for_terminal(warning)}", err=True)
+        warn_once(warning)
     if fmt == "json":
         emit(transcript.model_dump_json(indent=2) + "\n", out)
         return
@@ -428,13 +788,26 @@ def _clock(seconds: float) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-@main.command(name="eval")
+@main.command(
+    name="eval",
+    epilog=_epilog(
+        [
+            "coach eval                                   # offline engine, the shipped core set",
+            "coach eval --dataset evals/datasets/dev-a --markdown summary.md",
+            "coach eval --provider openai --record cassettes/ --save-reports reports/",
+            "coach eval --provider replay --cassettes cassettes/",
+            "coach eval --predictions reports/            # re-score saved reports, no calls",
+        ],
+        [*_LLM_ENVIRONMENT, "COACH_BATCH_POLL", "COACH_DEBUG"],
+        [0, 1, 2, 3, 70, 130],
+    ),
+)
 @provider_options
 @click.option(
     "--dataset",
     type=click.Path(path_type=Path),
-    default=Path("evals/datasets/core"),
-    show_default=True,
+    default=None,
+    help="A folder of transcripts and gold files [default: the core dataset shipped with coach].",
 )
 @click.option(
     "--report",
@@ -455,7 +828,9 @@ def _clock(seconds: float) -> str:
     "baseline_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="Compare with this baseline [default: evals/baselines/<dataset>/<provider>.json when it exists].",
+    help="Compare with this baseline [default: baselines/<dataset>/<provider>.json beside the "
+    "dataset's datasets/ folder, else evals/baselines/<dataset>/<provider>.json here, when it "
+    "exists; the core dataset's ship with coach].",
 )
 @click.option(
     "--update-baseline", is_flag=True, help="Write this run's figures as the new baseline."
@@ -498,7 +873,7 @@ def eval_command(
     provider: str,
     model: str | None,
     base_url: str | None,
-    dataset: Path,
+    dataset: Path | None,
     report_path: Path | None,
     markdown_path: Path | None,
     baseline_path: Path | None,
@@ -526,12 +901,19 @@ def eval_command(
             check_writable(target)
     if save_reports is not None:
         prepare_folder(save_reports, "--save-reports")
+    dataset = dataset if dataset is not None else _core_dataset()
     if explain:
         _explain(provider, dataset, markdown_path)
         return
     check_provider(provider, cassettes)
     explicit = baseline_path is not None
-    baseline_path = baseline_path or Path("evals/baselines") / dataset.name / f"{provider}.json"
+    if baseline_path is None:
+        baseline_path = _default_baseline(dataset, provider)
+        if update_baseline and is_installed_data(baseline_path):
+            raise InputError(
+                f"the baseline shipped with coach ({baseline_path}) is not updated in place; "
+                "pass --baseline PATH to write a new one"
+            )
     baseline = None
     # A baseline named on the command line must exist unless this run is the one creating it.
     if baseline_path.exists() or (explicit and not update_baseline):
@@ -613,6 +995,33 @@ def eval_command(
         fail("eval fell below the baseline: " + "; ".join(result.regressions), 1)
 
 
+def _core_dataset() -> Path:
+    """The core dataset: shipped in the wheel, or the checkout's evals/datasets/core."""
+    from coach.resources import core_dataset
+
+    found = core_dataset()
+    if found is None:
+        raise InputError(
+            "the core eval dataset is not installed with coach; pass --dataset DIR "
+            "(e.g. evals/datasets/core in a checkout)"
+        )
+    return found
+
+
+def _default_baseline(dataset: Path, provider: str) -> Path:
+    """Where a dataset's baseline is: `<evals>/baselines/<name>/<provider>.json` beside the
+    dataset's `<evals>/datasets/` folder (the shipped core set's ships with it), else
+    `evals/baselines/<name>/<provider>.json` under the current folder. The first that exists,
+    else the first candidate (where --update-baseline writes a new one)."""
+    folder = dataset.resolve()
+    name = f"{provider}.json"
+    candidates = []
+    if folder.parent.name == "datasets":
+        candidates.append(folder.parent.parent / "baselines" / folder.name / name)
+    candidates.append(Path("evals") / "baselines" / folder.name / name)
+    return next((c for c in candidates if c.exists()), candidates[0])
+
+
 def _explain(provider: str, dataset: Path, markdown_path: Path | None) -> None:
     """Feature hits, precision and ablation cost on a dataset (offline engine only)."""
     from rich.console import Console
@@ -638,9 +1047,33 @@ def _explain(provider: str, dataset: Path, markdown_path: Path | None) -> None:
 # --- the Batch API -----------------------------------------------------------------------------------
 
 
-@main.group()
-def batch() -> None:
+_BATCH_EXAMPLES = [
+    "id=$(coach batch submit week/*.vtt --roles 'Dana=CMO,Raj=CIO')",
+    'coach batch status "$id"',
+    'coach batch collect "$id" -o reports/ --wait --format md',
+]
+
+
+@main.group(
+    invoke_without_command=True,
+    epilog=_epilog(
+        _BATCH_EXAMPLES,
+        [
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "COACH_MODEL",
+            "COACH_CACHE_DIR",
+            "COACH_BATCH_POLL",
+            "COACH_DEBUG",
+        ],
+        [0, 2, 3, 70, 130],
+    ),
+)
+@click.pass_context
+def batch(ctx: click.Context) -> None:
     """Many meetings through the provider's Batch API: about half the price, results within 24 h."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def _batch_server_options(func: F) -> F:
@@ -655,7 +1088,21 @@ def _batch_server_options(func: F) -> F:
     )(func)
 
 
-@batch.command("submit")
+@batch.command(
+    "submit",
+    epilog=_epilog(
+        [_BATCH_EXAMPLES[0], "coach batch submit a.vtt b.vtt --model gpt-4.1 --date 2026-11-17"],
+        [
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "COACH_MODEL",
+            "COACH_CACHE_DIR",
+            "COACH_CHUNK_TOKENS",
+            "COACH_DEBUG",
+        ],
+        [0, 2, 3, 70, 130],
+    ),
+)
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--model", envvar="COACH_MODEL", default=None, help="Model name [default: gpt-4.1-mini]."
@@ -704,11 +1151,22 @@ def batch_submit(
     click.echo(state.batch_id)
 
 
-@batch.command("status")
+@batch.command(
+    "status",
+    epilog=_epilog(
+        [_BATCH_EXAMPLES[1], 'coach batch status "$id" --format json'],
+        ["OPENAI_API_KEY", "COACH_CACHE_DIR", "COACH_DEBUG"],
+        [0, 2, 3, 70],
+    ),
+)
 @click.argument("batch_id")
 @_batch_server_options
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"], case_sensitive=False),
+    default="text",
+    show_default=True,
 )
 @clean_errors
 def batch_status(batch_id: str, base_url: str | None, timeout: float | None, fmt: str) -> None:
@@ -731,7 +1189,20 @@ def batch_status(batch_id: str, base_url: str | None, timeout: float | None, fmt
         click.echo(f"error: {for_terminal(line)}")
 
 
-@batch.command("collect")
+@batch.command(
+    "collect",
+    epilog=_epilog(
+        [_BATCH_EXAMPLES[2], 'coach batch collect "$id" -o reports/   # once it has finished'],
+        [
+            "OPENAI_API_KEY",
+            "COACH_CACHE_DIR",
+            "COACH_BATCH_POLL",
+            "COACH_CHUNK_TOKENS",
+            "COACH_DEBUG",
+        ],
+        [0, 2, 3, 70, 130],
+    ),
+)
 @click.argument("batch_id")
 @click.option(
     "-o",
@@ -776,7 +1247,7 @@ def batch_collect(
     synchronously; the reports' warnings count them.
     """
     from coach import batching
-    from coach.errors import ProviderError
+    from coach.render import render
 
     prepare_folder(out, "-o")
     limiter = Limiter(concurrency)
@@ -793,15 +1264,15 @@ def batch_collect(
         concurrency=concurrency,
         limiter=limiter,
     )
-    extension = "txt" if fmt == "text" else fmt
+    extension = _suffix(fmt)
     failed = []
     for item in collection.meetings:
         if item.report is None:
             failed.append(f"{Path(item.source).name}: {item.error}")
             continue
-        emit(render(item.report, fmt), out / f"{item.name}.{extension}")
+        emit(render(item.report, fmt, warnings=True), out / f"{item.name}.{extension}")
     for line in collection.warnings:
-        click.echo(f"coach: warning: {for_terminal(line)}", err=True)
+        warn_once(line)
     if failed:
         written = len(collection.meetings) - len(failed)
         raise ProviderError(
@@ -880,23 +1351,45 @@ def _eval_batch(
         limiter=limiter,
     )
     for line in collection.warnings:
-        click.echo(f"coach: warning: {for_terminal(line)}", err=True)
+        warn_once(line)
     click.echo(f"coach: {collection.describe()}", err=True)
     return {m.name: m.report if m.report is not None else m.error for m in collection.meetings}
 
 
-@main.command()
+@main.command(
+    epilog=_epilog(
+        ["coach schema", "coach schema -o report.schema.json"], ["COACH_DEBUG"], [0, 2, 70]
+    )
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write here; - is standard output.",
+)
 @clean_errors
-def schema() -> None:
+def schema(out: Path | None) -> None:
     """Print the report's JSON Schema."""
+    if out is not None and str(out) == "-":
+        out = None
+    if out is not None:
+        check_writable(out)
     from coach.models import Report
 
-    click.echo(json.dumps(Report.model_json_schema(), indent=2))
+    emit(json.dumps(Report.model_json_schema(), indent=2) + "\n", out)
 
 
-@main.command()
+@main.command(
+    epilog=_epilog(["coach frameworks", "coach frameworks --format json"], ["COACH_DEBUG"], [0, 70])
+)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"], case_sensitive=False),
+    default="text",
+    show_default=True,
 )
 @clean_errors
 def frameworks(fmt: str) -> None:
@@ -918,7 +1411,13 @@ def frameworks(fmt: str) -> None:
         click.echo("")
 
 
-@main.command()
+@main.command(
+    epilog=_epilog(
+        ["coach doctor", "COACH_MODEL=gpt-4.1 coach doctor"],
+        ["OPENAI_API_KEY", "COACH_PROVIDER", "COACH_MODEL", "COACH_CACHE_DIR", "COACH_DEBUG"],
+        [0, 70],
+    )
+)
 @clean_errors
 def doctor() -> None:
     """Check the installation: versions, framework file, token encodings, API key presence."""

@@ -49,10 +49,11 @@ def prepare(
         transcript = source
     else:
         transcript, warnings = load_transcript_with_warnings(source)
-    transcript, labels = name_speakers(transcript, parse_speakers(speakers))
+    transcript, labels, name_warnings = name_speakers(transcript, parse_speakers(speakers))
     meeting, role_warnings = build_meeting(
         transcript, roles=roles, date=date, title=title, labels=labels
     )
+    role_warnings = [*name_warnings, *role_warnings]
     return transcript, meeting, [*warnings, *role_warnings]
 
 

@@ -168,21 +168,25 @@ def introduced_names(transcript: Transcript) -> dict[str, str]:
 
 def name_speakers(
     transcript: Transcript, given: Mapping[str, str] | None = None
-) -> tuple[Transcript, dict[str, str]]:
-    """The transcript with labels replaced by names, and {name: original label}."""
+) -> tuple[Transcript, dict[str, str], list[str]]:
+    """The transcript with labels replaced by names, {name: original label}, and warnings."""
+    warnings = [
+        f"--speakers names {label!r}, but no speaker in the transcript has that label"
+        for label in (given or {})
+        if label not in transcript.speakers
+    ]
     mapping = {**introduced_names(transcript), **(given or {})}
-    unknown = [label for label in (given or {}) if label not in transcript.speakers]
-    if unknown:
-        raise InputError(
-            f"--speakers names {unknown[0]!r}, but no speaker in the transcript has that label"
-        )
-    mapping = {label: name for label, name in mapping.items() if name and name != label}
+    mapping = {
+        label: name
+        for label, name in mapping.items()
+        if name and name != label and label in transcript.speakers
+    }
     if not mapping:
-        return transcript, {}
+        return transcript, {}, warnings
     turns = [
         t.model_copy(update={"speaker": mapping.get(t.speaker, t.speaker)})
         for t in transcript.turns
     ]
     roles = {mapping.get(k, k): v for k, v in transcript.roles.items()}
     renamed = transcript.model_copy(update={"turns": turns, "roles": roles})
-    return renamed, {v: k for k, v in mapping.items()}
+    return renamed, {v: k for k, v in mapping.items()}, warnings

@@ -174,14 +174,18 @@ def quote_the_mail_turn(payload: dict[str, Any]) -> dict[str, Any]:
         {
             "description": "Send the details",
             "owner": speaker,
+            "requested_by": None,
             "due": None,
             "due_text": None,
+            "condition": None,
+            "strength": "tentative",
             "evidence": [{"turn": int(turn), "quote": quote}],
             "confidence": 0.9,
         }
         for turn, speaker, quote in found
     ]
-    return completion({"flags": [], "action_items": items, "decisions": [], "discussed": []})
+    answer = {"flags": [], "action_items": items, "decisions": [], "objections": []}
+    return completion({**answer, "discussed": []})
 
 
 def kw_item(kw: dict[str, Any]) -> dict[str, Any]:

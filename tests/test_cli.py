@@ -34,7 +34,7 @@ def test_analyze_example_json_is_a_valid_report() -> None:
         main, ["analyze", str(EXAMPLE), "--format", "json", "--roles", ROLES]
     )
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["schema_version"] == "2"
     assert report["meeting"]["date"] == "2026-11-16"
     assert {p["role"] for p in report["meeting"]["participants"]} == {"CMO", "CIO", "CTO"}
@@ -42,7 +42,7 @@ def test_analyze_example_json_is_a_valid_report() -> None:
 
 
 def test_every_format_renders(tmp_path: Path) -> None:
-    for fmt in ("text", "md", "json", "html", "csv"):
+    for fmt in ("text", "md", "json", "jsonl", "html", "csv"):
         out = tmp_path / f"r.{fmt}"
         result = CliRunner().invoke(
             main, ["analyze", str(EXAMPLE), "--format", fmt, "-o", str(out)]
@@ -56,13 +56,13 @@ def test_parse_reads_standard_input_as_json() -> None:
         main, ["parse", "-", "--format", "json"], input="Dana: Hi.\nRaj: Hello there.\n"
     )
     assert result.exit_code == 0
-    turns = json.loads(result.output)["turns"]
+    turns = json.loads(result.stdout)["turns"]
     assert [(t["speaker"], t["text"]) for t in turns] == [("Dana", "Hi."), ("Raj", "Hello there.")]
 
 
 def test_schema_is_the_report_json_schema() -> None:
     result = CliRunner().invoke(main, ["schema"])
-    schema = json.loads(result.output)
+    schema = json.loads(result.stdout)
     assert schema["title"] == "Report"
     assert {"flags", "action_items", "decisions", "governance", "coverage"} <= set(
         schema["properties"]
@@ -71,7 +71,7 @@ def test_schema_is_the_report_json_schema() -> None:
 
 def test_frameworks_lists_all_nine_categories() -> None:
     result = CliRunner().invoke(main, ["frameworks", "--format", "json"])
-    ids = [c["id"] for c in json.loads(result.output)["categories"]]
+    ids = [c["id"] for c in json.loads(result.stdout)["categories"]]
     assert len(ids) == 9 and "late_involvement" in ids
 
 

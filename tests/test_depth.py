@@ -237,10 +237,53 @@ def test_diarisation_labels_take_introduced_names_and_given_ones() -> None:
     assert {p.name: p.label for p in named.meeting.participants}["Lee Park"] == "SPEAKER_03"
 
 
-def test_speakers_option_rejects_bad_pairs_and_unknown_labels() -> None:
+def test_speakers_option_rejects_bad_pairs_and_warns_on_unknown_labels() -> None:
     from coach.errors import InputError
 
     with pytest.raises(InputError, match="LABEL=Name"):
         analyze("SPEAKER_00: hi", speakers="SPEAKER_00")
-    with pytest.raises(InputError, match="SPEAKER_09"):
-        analyze("SPEAKER_00: hi", speakers="SPEAKER_09=Sam")
+    report = analyze("SPEAKER_00: hi", speakers="SPEAKER_09=Sam")
+    assert any("SPEAKER_09" in w for w in report.warnings)  # like --roles: a warning, not a stop
+
+
+def test_cli_speakers_option_names_labels(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from coach.cli import main
+
+    path = tmp_path / "m.txt"
+    path.write_text("SPEAKER_00: Let's start.\nSPEAKER_01: I'll send the pack Friday.\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "analyze",
+            str(path),
+            "--speakers",
+            "SPEAKER_01=Lee Park",
+            "--date",
+            MONDAY,
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [a["owner"] for a in report["action_items"]] == ["Lee Park"]
+    bad = CliRunner().invoke(main, ["analyze", str(path), "--speakers", "SPEAKER_01"])
+    assert bad.exit_code == 2 and "LABEL=Name" in bad.stderr
+
+
+def test_descriptions_are_never_cut_and_drop_a_lead_in() -> None:
+    from coach.engines.offline.text import describe
+
+    long = (
+        "I'll write up the full migration plan covering the consent records, the suppression lists, "
+        "the dedupe rules for the loyalty accounts and the rollback steps for every market we serve"
+    )
+    assert describe(long).endswith("every market we serve")  # nothing cut
+    assert describe("Let's settle it now: the launch moves to June.") == "The launch moves to June"
+    assert (
+        describe("I'll send it at 10:30 tomorrow.") == "Send it at 10:30 tomorrow"
+    )  # a time is no lead-in

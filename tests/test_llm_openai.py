@@ -49,16 +49,36 @@ GOOD: dict[str, Any] = {
             ],
             "description": "Send the vendor's security pack to Ben",
             "owner": "Ana",
+            "requested_by": None,
             "due_text": "tomorrow",
+            "condition": None,
+            "strength": "firm",
             "confidence": 0.9,
         }
     ],
     "decisions": [],
+    "objections": [
+        {
+            "evidence": {"turn": 1, "quote": "Signed? Security hasn't seen it."},
+            "speaker": "Ben Cole",
+            "response": {
+                "turn": 2,
+                "quote": "I'll send you the vendor's security pack tomorrow.",
+            },
+            "answered": True,
+        }
+    ],
     "discussed": ["late_involvement", "data_governance"],
 }
 
 
-EMPTY: dict[str, Any] = {"flags": [], "action_items": [], "decisions": [], "discussed": []}
+EMPTY: dict[str, Any] = {
+    "flags": [],
+    "action_items": [],
+    "decisions": [],
+    "objections": [],
+    "discussed": [],
+}
 
 
 def good_for_turns(payload: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +91,10 @@ def good_for_turns(payload: dict[str, Any]) -> dict[str, Any]:
         for item in answer[key]:
             item["evidence"] = [e for e in item["evidence"] if e["turn"] in turns]
         answer[key] = [i for i in answer[key] if i["evidence"]]
+    answer["objections"] = [o for o in answer["objections"] if o["evidence"]["turn"] in turns]
+    for o in answer["objections"]:
+        if o["response"] and o["response"]["turn"] not in turns:
+            o["response"], o["answered"] = None, False  # this part cannot see the answer
     return completion(answer)
 
 
@@ -358,8 +382,11 @@ def test_three_hour_meeting_is_chunked_concurrently_and_merged(fake_openai: Fake
                     {
                         "description": f"Send item {first}",
                         "owner": turns[first].speaker,
+                        "requested_by": None,
                         "due": "2026-03-06",
                         "due_text": "by Friday",
+                        "condition": None,
+                        "strength": "firm",
                         "confidence": 0.8,
                         "evidence": [
                             {"turn": first, "quote": f"I'll send item {first} by Friday."}
@@ -367,6 +394,7 @@ def test_three_hour_meeting_is_chunked_concurrently_and_merged(fake_openai: Fake
                     }
                 ],
                 "decisions": [],
+                "objections": [],
                 "discussed": ["team_balance"],
             }
         )

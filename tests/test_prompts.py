@@ -15,7 +15,14 @@ import pytest
 from coach import analyze
 from coach.engines.offline.duedates import find_due
 from coach.llm.prompts import system_prompt
-from coach.llm.schema import Draft, DraftAction, DraftFlag, strict_schema
+from coach.llm.schema import (
+    Draft,
+    DraftAction,
+    DraftDecision,
+    DraftFlag,
+    DraftObjection,
+    strict_schema,
+)
 from coach.tokens import counter_for
 from tests.fake_openai import FakeOpenAI, Reply, completion
 
@@ -28,7 +35,13 @@ TEXT = (
     "Ana Silva: Then we launch on the 28th.\n"
 )
 ROLES = {"Ana Silva": "CMO", "Ben Cole": "CIO"}
-EMPTY: dict[str, Any] = {"flags": [], "action_items": [], "decisions": [], "discussed": []}
+EMPTY: dict[str, Any] = {
+    "flags": [],
+    "action_items": [],
+    "decisions": [],
+    "objections": [],
+    "discussed": [],
+}
 
 
 def action(turn: int, quote: str, owner: str, due_text: str | None, **extra: Any) -> dict[str, Any]:
@@ -36,7 +49,10 @@ def action(turn: int, quote: str, owner: str, due_text: str | None, **extra: Any
         "evidence": [{"turn": turn, "quote": quote}],
         "description": quote,
         "owner": owner,
+        "requested_by": None,
         "due_text": due_text,
+        "condition": None,
+        "strength": "firm" if due_text else "tentative",
         "confidence": 0.9,
         **extra,
     }
@@ -107,7 +123,7 @@ def test_system_prompt_is_long_enough_to_cache_and_under_4000_tokens() -> None:
 
 
 def test_system_prompt_keeps_the_rules_the_model_asked_for() -> None:
-    prompt = system_prompt()
+    prompt = " ".join(system_prompt().split())  # rules are looked for across line breaks
     for needle in (
         "severity, by stakes and status",
         "When two categories fit",
@@ -123,6 +139,17 @@ def test_system_prompt_keeps_the_rules_the_model_asked_for() -> None:
         "code resolves due_text",
         "[person 1]",  # redaction placeholders are still explained
         "# Example",
+        # coaching depth: the annotation guide's definitions, in short
+        "firm when an owner, a concrete task and a time are all said, with no hedge",
+        "not in the description",
+        "tentative otherwise (hedged, or no time, or no owner)",
+        "requested_by: for an accepted request",
+        "decided_by: the speaker label of whoever settled it",
+        "review_text:",
+        '"no decider", "no owner"',
+        '"no review date", "no success measure"',
+        "a concern one participant raises about a plan, proposal or decision",
+        '"noted" or "let\'s take that offline" with nothing after',
     ):
         assert needle in prompt, needle
     # The worked example's people are invented for it (no test, eval or training meeting has them).
@@ -135,14 +162,29 @@ def test_the_worked_example_follows_the_schema_and_quotes_its_own_turns() -> Non
         int(n): text for n, text in re.findall(r"^\[(\d+)\] [^:]+: (.*)$", example, re.MULTILINE)
     }
     answer = example.split("Answer: ", 1)[1].split("\nTurns ", 1)[0]
-    draft = Draft.model_validate_json(answer.replace("\n", " "), context={"turns": set(turns)})
-    quotes = [e for item in [*draft.flags, *draft.action_items] for e in item.evidence]
+    filled: set[str] = set()
+    draft = Draft.model_validate_json(
+        answer.replace("\n", " "), context={"turns": set(turns), "filled": filled}
+    )
+    assert not filled  # the example shows every field, none left to a default
+    items = [*draft.flags, *draft.action_items, *draft.decisions]
+    quotes = [e for item in items for e in item.evidence]
+    quotes += [o.evidence for o in draft.objections]
     assert quotes and all(e.quote in turns[e.turn] for e in quotes)
     (flag,) = draft.flags
     assert {flag.evidence[0].turn, flag.evidence[1].turn} == {0, 1}  # voiced by both functions
     (item,) = draft.action_items
     assert len(item.evidence) == 2 and item.owner == "Teodor Zubiri"  # request and acceptance
-    assert draft.decisions == []  # the proposal put off is not a decision
+    assert item.requested_by == "Solveig Quist"
+    assert item.strength == "conditional" and item.condition
+    assert item.condition in turns[3] and item.condition not in item.description
+    (decision,) = draft.decisions  # the standing practice; the June proposal put off is none
+    assert "June" not in decision.description and decision.decided_by == "Solveig Quist"
+    assert decision.review_text is None and "no review date" in decision.gaps
+    assert "no decider" not in decision.gaps
+    (objection,) = draft.objections  # "Noted." with nothing after it
+    assert objection.speaker == "Anouk Brandvold" and objection.evidence.turn == 4
+    assert objection.answered is False and objection.response is None
 
 
 def test_key_rules_are_repeated_after_the_fence(fake_openai: FakeOpenAI) -> None:
@@ -150,7 +192,7 @@ def test_key_rules_are_repeated_after_the_fence(fake_openai: FakeOpenAI) -> None
     run(fake_openai)
     user = fake_openai.seen[0].json["messages"][1]["content"]
     marker = re.findall(r"^=====TRANSCRIPT-[0-9a-f]{16}=====$", user, re.MULTILINE)[0]
-    after = user.split(marker)[-1]
+    after = " ".join(user.split(marker)[-1].split())
     assert "Ana Silva" not in after  # nothing of the meeting after the fence
     for needle in (
         "The transcript has ended.",
@@ -160,6 +202,8 @@ def test_key_rules_are_repeated_after_the_fence(fake_openai: FakeOpenAI) -> None
         "the first-named person",
         "Hedged promises, notes and follow-up meetings are action items",
         "due_text: the time words as said",
+        "strength: firm only with an owner, a concrete task and a time",
+        'a bare "noted"',
         "at least two turns",
     ):
         assert needle in after, needle
@@ -177,7 +221,7 @@ def test_every_schema_field_has_a_description() -> None:
     for name, obj in _objects(schema).items():
         for field, spec in obj["properties"].items():
             assert spec.get("description", "").strip(), f"{name}.{field}"
-    for model in (Draft, DraftFlag, DraftAction):
+    for model in (Draft, DraftFlag, DraftAction, DraftDecision, DraftObjection):
         for field, info in model.model_fields.items():
             assert info.description, f"{model.__name__}.{field}"
 
@@ -188,9 +232,58 @@ def test_flag_evidence_and_rationale_come_before_the_labels() -> None:
     assert list(DraftFlag.model_fields)[:4] == order[:4]
 
 
+def test_depth_fields_come_after_the_evidence_and_what_they_are_judged_from() -> None:
+    defs = strict_schema()["$defs"]
+    assert list(defs["DraftAction"]["properties"]) == [
+        "evidence",
+        "description",
+        "owner",
+        "requested_by",
+        "due_text",
+        "condition",
+        "strength",
+        "confidence",
+    ]
+    assert list(defs["DraftDecision"]["properties"]) == [
+        "evidence",
+        "description",
+        "decided_by",
+        "review_text",
+        "gaps",
+    ]
+    assert list(defs["DraftObjection"]["properties"]) == [
+        "evidence",
+        "speaker",
+        "response",
+        "answered",
+    ]
+    # strict outputs: every field required, the optional ones nullable
+    for name in ("DraftAction", "DraftDecision", "DraftObjection"):
+        assert defs[name]["required"] == list(defs[name]["properties"])
+        assert defs[name]["additionalProperties"] is False
+    assert "objections" in strict_schema()["required"]
+    for nullable in ("requested_by", "condition"):
+        kinds = {k.get("type") for k in defs["DraftAction"]["properties"][nullable]["anyOf"]}
+        assert kinds == {"string", "null"}
+    assert defs["DraftAction"]["properties"]["strength"]["enum"] == [
+        "firm",
+        "conditional",
+        "tentative",
+    ]
+    assert defs["DraftDecision"]["properties"]["gaps"]["items"]["enum"] == [
+        "no decider",
+        "no owner",
+        "no review date",
+        "no success measure",
+    ]
+
+
 def test_the_model_is_not_asked_for_a_date() -> None:
-    props = strict_schema()["$defs"]["DraftAction"]["properties"]
+    defs = strict_schema()["$defs"]
+    props = defs["DraftAction"]["properties"]
     assert "due_text" in props and "due" not in props
+    decision = defs["DraftDecision"]["properties"]
+    assert "review_text" in decision and "review_date" not in decision
 
 
 # --- due dates: the model copies the words, code resolves them ---------------------------------

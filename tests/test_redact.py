@@ -21,6 +21,7 @@ from coach.llm.protocol import LLMRequest, LLMResponse
 from coach.meeting import build_meeting
 from coach.models import Transcript, Turn
 from coach.redact import (
+    PLACEHOLDER,
     RedactionChoice,
     Redactor,
     choose_redaction,
@@ -300,7 +301,8 @@ def fenced_lines(payload: dict[str, Any]) -> dict[int, tuple[str, str]]:
 
 
 def echo_model(payload: dict[str, Any]) -> dict[str, Any]:
-    """A model that copies what it was sent: labels as owners and parties, whole turns as quotes."""
+    """A model that copies what it was sent: labels as owners, requesters, deciders, speakers and
+    parties, whole turns as quotes."""
     lines = fenced_lines(payload)
     ask, accept, wire, blame = (lines[i] for i in range(4))
     return completion(
@@ -321,21 +323,43 @@ def echo_model(payload: dict[str, Any]) -> dict[str, Any]:
                 {
                     "description": f"Send the vendor contract to {ask[0]}",
                     "owner": accept[0],
+                    "requested_by": ask[0],
                     "due": "2026-03-06",
                     "due_text": "Friday",
+                    "condition": None,
+                    "strength": "firm",
                     "evidence": [{"turn": 0, "quote": ask[1]}, {"turn": 1, "quote": accept[1]}],
                     "confidence": 0.9,
                 },
                 {
                     "description": f"Wire the deposit ({wire[0]})",
                     "owner": wire[0],
+                    "requested_by": None,
                     "due": None,
                     "due_text": None,
+                    "condition": f"once {accept[0]} has the contract",
+                    "strength": "conditional",
                     "evidence": [{"turn": 2, "quote": wire[1].split(" and ")[0]}],
                     "confidence": 0.7,
                 },
             ],
-            "decisions": [],
+            "decisions": [
+                {
+                    "evidence": [{"turn": 1, "quote": accept[1].split(".")[0]}],
+                    "description": "The contract goes out on Friday",
+                    "decided_by": accept[0],
+                    "review_text": "Friday",
+                    "gaps": ["no success measure"],
+                }
+            ],
+            "objections": [
+                {
+                    "evidence": {"turn": 3, "quote": blame[1]},
+                    "speaker": blame[0],
+                    "response": None,
+                    "answered": False,
+                }
+            ],
             "discussed": ["late_involvement"],
         }
     )
@@ -394,8 +418,17 @@ def test_nothing_personal_is_sent_and_the_report_keeps_the_real_words(
     assert [e.quote for e in send.evidence] == [TURNS[0][1], TURNS[1][1]]
     assert wire.owner == "415-555-0199"
     assert wire.evidence[0].quote == "Wire the deposit to gb82 west 1234 5698 7654 32"
+    # the coaching-depth fields name real people too: requester, condition, decider, speaker
+    assert send.requested_by == "Ana Silva" and send.strength == "firm"
+    assert wire.condition == "once Raj Patel has the contract" and wire.strength == "conditional"
+    (decision,) = report.decisions
+    assert decision.decided_by == "Raj Patel" and str(decision.review_date) == "2026-03-06"
+    (objection,) = report.objections
+    assert objection.speaker == "cfo.office@example.com" and objection.role == "other"
+    assert objection.evidence[0].quote == TURNS[3][1] and not objection.answered
+    assert not PLACEHOLDER.search(report.model_dump_json())  # none reached the report
     assert report.engine.quotes_dropped == 0 and not report.warnings
-    for item in [*report.flags, *report.action_items]:
+    for item in [*report.flags, *report.action_items, *report.decisions, *report.objections]:
         for ev in item.evidence:
             assert ev.quote in transcript.turns[ev.turn].text
 
@@ -408,7 +441,13 @@ def test_placeholders_hold_across_the_parts_of_a_long_meeting() -> None:
 
         def complete(self, request: LLMRequest) -> LLMResponse:
             sent.append(request)
-            empty = {"flags": [], "action_items": [], "decisions": [], "discussed": []}
+            empty = {
+                "flags": [],
+                "action_items": [],
+                "decisions": [],
+                "objections": [],
+                "discussed": [],
+            }
             return LLMResponse(content=json.dumps(empty), finish_reason="stop")
 
     turns = [
@@ -450,13 +489,13 @@ def test_auto_redaction_masks_for_a_remote_server_and_no_redact_warns(
     auto = CliRunner().invoke(main, base)
     assert auto.exit_code == 0, auto.output
     assert_nothing_private(fake_openai.seen[0].json["messages"][1]["content"])
-    assert not any("redaction" in w for w in json.loads(auto.output)["warnings"])
-    assert json.loads(auto.output)["action_items"][0]["owner"] == "Raj Patel"
+    assert not any("redaction" in w for w in json.loads(auto.stdout)["warnings"])
+    assert json.loads(auto.stdout)["action_items"][0]["owner"] == "Raj Patel"
 
     opted_out = CliRunner().invoke(main, [*base, "--no-redact"])
     assert opted_out.exit_code == 0, opted_out.output
     assert "ana.silva@example.com" in fake_openai.seen[1].json["messages"][1]["content"]
-    warnings = json.loads(opted_out.output)["warnings"]
+    warnings = json.loads(opted_out.stdout)["warnings"]
     assert [w for w in warnings if "redaction is off" in w] == [
         "redaction is off (--no-redact): names, e-mails and numbers were sent unmasked to 127.0.0.1"
     ]

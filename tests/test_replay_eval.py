@@ -1,7 +1,8 @@
 """The eval suite through the LLM path: record against a local server, then replay with no server.
 
 The server answers like an oracle that has read the gold files, so the scores measure the plumbing
-(prompts, parsing, grounding, merging, replay, scoring), not a model.
+(prompts, parsing, grounding, merging, replay, scoring), not a model; that includes the coaching
+depth: strength, requester, decider, decision gaps and objections.
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ def oracle(payload: dict[str, Any]) -> dict[str, Any]:
         turn = next((n for n, text in lines.items() if anchor in text), None)
         return None if turn is None else {"turn": turn, "quote": anchor}
 
-    answer: dict[str, Any] = {"flags": [], "action_items": [], "decisions": [], "discussed": []}
+    answer: dict[str, Any] = {
+        "flags": [],
+        "action_items": [],
+        "decisions": [],
+        "objections": [],
+        "discussed": [],
+    }
     for gold in GOLDS:
         actions = [(a, cite(a.quote)) for a in gold.action_items if not a.optional]
         if not any(ev for _, ev in actions):
@@ -48,6 +55,9 @@ def oracle(payload: dict[str, Any]) -> dict[str, Any]:
                         "owner": item.owner,
                         # The model copies time words; code resolves them (an ISO date as is).
                         "due_text": item.due.isoformat() if item.due else None,
+                        "requested_by": item.requested_by,
+                        "condition": item.condition,
+                        "strength": item.strength or "tentative",
                         "evidence": [ev],
                         "confidence": 0.9,
                     }
@@ -55,7 +65,28 @@ def oracle(payload: dict[str, Any]) -> dict[str, Any]:
         for decision in gold.decisions:
             ev = cite(decision.quote)
             if ev and not decision.optional:
-                answer["decisions"].append({"description": decision.quote, "evidence": [ev]})
+                gaps = decision.gaps or []
+                answer["decisions"].append(
+                    {
+                        "description": decision.quote,
+                        "evidence": [ev],
+                        "decided_by": decision.decided_by,
+                        # A decision with a point to revisit it names it in its own words.
+                        "review_text": None if "no review date" in gaps else decision.quote,
+                        "gaps": gaps,
+                    }
+                )
+        for objection in gold.objections or []:
+            ev = cite(objection.quote)
+            if ev and not objection.optional:
+                answer["objections"].append(
+                    {
+                        "evidence": ev,
+                        "speaker": objection.speaker,
+                        "response": cite(objection.response) if objection.response else None,
+                        "answered": objection.answered,
+                    }
+                )
         for category in gold.flags.required:
             cited = [ev for q in gold.flags.evidence.get(category, []) if (ev := cite(q))]
             if not cited:
@@ -118,6 +149,15 @@ def test_eval_records_through_the_llm_path_and_replays_identically(
         and metrics["action_items.due_accuracy"] >= 0.99
     )
     assert metrics["flags.recall"] == 1.0 and metrics["evidence.dropped"] == 0.0
+    for depth in (
+        "action_items.strength_accuracy",
+        "decisions.decider_accuracy",
+        "decisions.gaps_f1",
+        "objections.recall",
+        "objections.precision",
+        "objections.answered_accuracy",
+    ):
+        assert metrics[depth] >= 0.99, depth
 
     fake_openai.stop()
     replay = cli.invoke(

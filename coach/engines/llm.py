@@ -20,15 +20,18 @@ from coach.llm.limiter import Limiter
 from coach.llm.pricing import PRICES_AS_OF, cost_usd
 from coach.llm.prompts import prompt_version, render_turn, system_prompt, user_prompt
 from coach.llm.protocol import LLMClient, LLMRequest, LLMResponse, Message, Usage
-from coach.llm.schema import Draft, DraftEvidence, strict_schema
+from coach.llm.schema import Draft, DraftEvidence, DraftObjection, strict_schema
 from coach.models import (
     ActionItem,
     Category,
     Decision,
+    DecisionGap,
     EngineInfo,
     Evidence,
     Flag,
     Meeting,
+    Objection,
+    Strength,
     Transcript,
 )
 from coach.parallel import ordered
@@ -221,9 +224,10 @@ class LLMEngine:
                 return None
             if response.finish_reason == "content_filter":
                 raise ProviderError("the provider's content filter stopped the answer")
+            filled: set[str] = set()
             try:
-                return Draft.model_validate_json(
-                    _unfence(response.content or ""), context={"turns": turns}
+                draft = Draft.model_validate_json(
+                    _unfence(response.content or ""), context={"turns": turns, "filled": filled}
                 )
             except ValidationError as exc:
                 errors = _brief(exc)
@@ -236,6 +240,15 @@ class LLMEngine:
                         "Return the corrected JSON object only.",
                     ),
                 ]
+                continue
+            if filled:
+                with run.lock:
+                    run.warn(
+                        f"the model's answer left out {', '.join(sorted(filled))}: the report "
+                        'shows their defaults (such as strength "tentative" or no objections), '
+                        "not the model's reading"
+                    )
+            return draft
         raise ProviderError(
             f"the model's answer still did not match the schema after {MAX_REASKS} re-asks: {errors}"
         )
@@ -415,6 +428,63 @@ def _due(due_text: str | None, meeting_date: dt.date | None) -> dt.date | None:
     return found.date if found else None
 
 
+def _text(value: str | None) -> str | None:
+    """A model's string with blank meaning nothing."""
+    return value.strip() if value and value.strip() else None
+
+
+def _without(description: str, condition: str | None) -> str:
+    """The description with the condition taken out when the model left it in."""
+    if not condition:
+        return description
+    at = description.casefold().find(condition.casefold())
+    if at < 0:
+        return description
+    head = description[:at].rstrip(" ,;:-")
+    tail = description[at + len(condition) :].lstrip(" ,;:-")
+    rest = " ".join(f"{head} {tail}".split()) if tail[:1].isalnum() else head + tail.strip()
+    rest = rest.replace("()", "").replace(" .", ".").strip()
+    return rest[:1].upper() + rest[1:] if rest else description
+
+
+def _strength(strength: Strength, owner: str | None, condition: str | None) -> Strength:
+    """The model's strength held to the report's definitions: firm needs an owner and no
+    condition; conditional needs the condition it waits on. The time is left to the model: "next
+    time" or "as part of the ask" is a time no date resolves."""
+    if strength == "firm" and condition is not None:
+        return "conditional"
+    if strength == "firm" and owner is None:
+        return "tentative"
+    if strength == "conditional" and condition is None:
+        return "tentative"
+    return strength
+
+
+GAP_ORDER: tuple[DecisionGap, ...] = (
+    "no decider",
+    "no owner",
+    "no review date",
+    "no success measure",
+)
+
+
+def _gaps(
+    gaps: Sequence[DecisionGap], decided_by: str | None, review_text: str | None
+) -> list[DecisionGap]:
+    """The model's gaps, each once, made consistent with the decider and review it named."""
+    found = set(gaps)
+    checks: tuple[tuple[DecisionGap, bool], ...] = (
+        ("no decider", decided_by is None),
+        ("no review date", review_text is None),
+    )
+    for gap, missing in checks:
+        if missing:
+            found.add(gap)
+        else:
+            found.discard(gap)
+    return [g for g in GAP_ORDER if g in found]
+
+
 def _same(a: list[Evidence], b: list[Evidence]) -> bool:
     """Two items cite the same words (the overlap between chunks repeats them)."""
     return any(
@@ -422,11 +492,32 @@ def _same(a: list[Evidence], b: list[Evidence]) -> bool:
     )
 
 
+def _objection(o: DraftObjection, transcript: Transcript, meeting: Meeting) -> Objection:
+    """A concern with its speaker's label and role; the answer's words only when it was answered
+    (grounding drops them too when they are not in the transcript)."""
+    evidence = _evidence([o.evidence], transcript)
+    roles = {p.name: p.role for p in meeting.participants}
+    speaker = _owner(o.speaker, meeting)
+    if speaker not in roles and evidence:
+        speaker = evidence[0].speaker  # who said the quoted words
+    response = _evidence([o.response], transcript) if o.answered and o.response else []
+    return Objection(
+        id="",
+        speaker=speaker or o.speaker,
+        role=roles.get(speaker or "", "other"),
+        evidence=evidence,
+        answered=o.answered,
+        response=response[0] if response else None,
+    )
+
+
 def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> Findings:
-    """One set of findings from all chunks: flags merged per category, repeated items dropped."""
+    """One set of findings from all chunks: flags merged per category, repeated items dropped
+    (an objection repeated by two parts keeps the answer either part saw)."""
     flags: dict[str, Flag] = {}
     actions: list[ActionItem] = []
     decisions: list[Decision] = []
+    objections: list[Objection] = []
     discussed: dict[Category, list[int]] = {}
     for draft in drafts:
         for f in draft.flags:
@@ -467,29 +558,62 @@ def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> 
             evidence = _evidence(a.evidence, transcript)
             if any(_same(evidence, k.evidence) for k in actions):
                 continue
-            due_text = a.due_text.strip() if a.due_text and a.due_text.strip() else None
+            due_text = _text(a.due_text)
+            condition = _text(a.condition)
+            owner = _owner(a.owner, meeting)
             actions.append(
                 ActionItem(
                     id="",
-                    description=a.description,
-                    owner=_owner(a.owner, meeting),
+                    description=_without(a.description, condition),
+                    owner=owner,
                     due=_due(due_text, meeting.date),
                     due_text=due_text,
                     evidence=evidence,
                     confidence=min(max(a.confidence, 0.0), 1.0),
+                    strength=_strength(a.strength, owner, condition),
+                    condition=condition,
+                    requested_by=_owner(a.requested_by, meeting),
                 )
             )
         for d in draft.decisions:
             evidence = _evidence(d.evidence, transcript)
             if any(_same(evidence, k.evidence) for k in decisions):
                 continue
-            decisions.append(Decision(id="", description=d.description, evidence=evidence))
+            decided_by = _owner(d.decided_by, meeting)
+            review_text = _text(d.review_text)
+            decisions.append(
+                Decision(
+                    id="",
+                    description=d.description,
+                    evidence=evidence,
+                    decided_by=decided_by,
+                    review_date=_due(review_text, meeting.date),
+                    gaps=_gaps(d.gaps, decided_by, review_text),
+                )
+            )
+        for o in draft.objections:
+            objection = _objection(o, transcript, meeting)
+            earlier = next((k for k in objections if _same(objection.evidence, k.evidence)), None)
+            if earlier is None:
+                objections.append(objection)
+            elif objection.answered and (
+                not earlier.answered or (earlier.response is None and objection.response)
+            ):
+                # A part that ends on the concern cannot see the answer the next part holds.
+                objections[objections.index(earlier)] = earlier.model_copy(
+                    update={"answered": True, "response": objection.response}
+                )
         for c in draft.discussed:
             discussed.setdefault(c, [])
     order = {"high": 0, "medium": 1, "low": 2}
     ordered_flags = sorted(flags.values(), key=lambda f: order[f.severity])
     by_turn = sorted(actions, key=lambda a: min((e.turn for e in a.evidence), default=0))
     decisions.sort(key=lambda d: min((e.turn for e in d.evidence), default=0))
+    objections.sort(key=lambda o: min((e.turn for e in o.evidence), default=0))
     return Findings(
-        flags=ordered_flags, action_items=by_turn, decisions=decisions, discussed=discussed
+        flags=ordered_flags,
+        action_items=by_turn,
+        decisions=decisions,
+        objections=objections,
+        discussed=discussed,
     )

@@ -7,15 +7,31 @@ a failed check is sent back to the model as a re-ask.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from coach.models import Category, Severity
+from coach.models import Category, DecisionGap, Severity, Strength
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _fill(data: Any, info: ValidationInfo, defaults: dict[str, Any]) -> Any:
+    """A server in JSON mode may leave out the coaching-depth fields: they take the report's own
+    defaults rather than costing a re-ask, and their names are noted in the validation context
+    (`filled`) so the engine can say so in the report's warnings."""
+    if not isinstance(data, dict):
+        return data
+    missing = [name for name in defaults if name not in data]
+    if not missing:
+        return data
+    filled = (info.context or {}).get("filled")
+    if filled is not None:
+        filled.update(missing)
+    return {**data, **{name: copy.copy(defaults[name]) for name in missing}}
 
 
 class DraftEvidence(_Strict):
@@ -84,29 +100,76 @@ class DraftAction(_Strict):
     evidence: list[DraftEvidence] = Field(
         description="The commitment; for an accepted request, the request and the acceptance."
     )
-    description: str = Field(description="The deliverable, starting with a verb.")
+    description: str = Field(
+        description="The deliverable, starting with a verb; without the condition, if any."
+    )
     owner: str | None = Field(
         description="Speaker label of the person accountable; null when nobody took it."
+    )
+    requested_by: str | None = Field(
+        description="For a request someone accepted: speaker label of who asked; else null."
     )
     due_text: str | None = Field(
         description='The time words as said ("EOD", "by end of next week", "the 28th"); '
         "null when none. Code resolves the date."
     )
+    condition: str | None = Field(
+        description='What the promise waits on, as said ("if finance approves the budget"); '
+        "null when nothing."
+    )
+    strength: Strength = Field(
+        description="firm: owner, concrete task and a time, no hedge; conditional: held by a "
+        "condition; tentative: hedged, or no time, or no owner."
+    )
     confidence: float = Field(description="0 to 1: how sure you are that this is a commitment.")
 
     @model_validator(mode="before")
     @classmethod
-    def _ignore_due(cls, data: Any) -> Any:
+    def _ignore_due(cls, data: Any, info: ValidationInfo) -> Any:
         # The date is resolved from due_text by code; a date the model worked out itself (JSON
         # mode, or a habit of older prompts) is dropped rather than trusted or re-asked.
         if isinstance(data, dict) and "due" in data:
             data = {k: v for k, v in data.items() if k != "due"}
-        return data
+        return _fill(data, info, {"requested_by": None, "condition": None, "strength": "tentative"})
 
 
 class DraftDecision(_Strict):
     evidence: list[DraftEvidence] = Field(description="The turn where it was settled.")
     description: str = Field(description="What was decided, in one sentence.")
+    decided_by: str | None = Field(
+        description="Speaker label of whose word settled it (who had the authority and said yes, "
+        "or announced it); null when nobody can be identified."
+    )
+    review_text: str | None = Field(
+        description='The words that say when it will be checked or revisited, as said ("at the '
+        'March review", "in two weeks"); null when none. Code resolves the date.'
+    )
+    gaps: list[DecisionGap] = Field(
+        description="What someone who was not there would lack to act on it: no decider, no "
+        "owner (to carry it out), no review date, no success measure; empty when none."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _depth_optional(cls, data: Any, info: ValidationInfo) -> Any:
+        return _fill(data, info, {"decided_by": None, "review_text": None, "gaps": []})
+
+
+class DraftObjection(_Strict):
+    evidence: DraftEvidence = Field(description="The concern, in the words of who raised it.")
+    speaker: str = Field(description="Speaker label of who raised it.")
+    response: DraftEvidence | None = Field(
+        description="The words that took it up with a concrete answer; null when nobody did."
+    )
+    answered: bool = Field(
+        description='true when someone took it up with a concrete answer; a bare "noted" or '
+        '"let\'s take that offline" is not an answer.'
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _response_optional(cls, data: Any, info: ValidationInfo) -> Any:
+        return _fill(data, info, {"response": None})
 
 
 class Draft(_Strict):
@@ -115,9 +178,17 @@ class Draft(_Strict):
     flags: list[DraftFlag] = Field(description="Misalignment gaps, at most one per category.")
     action_items: list[DraftAction] = Field(description="Commitments made in the meeting.")
     decisions: list[DraftDecision] = Field(description="What the meeting settled.")
+    objections: list[DraftObjection] = Field(
+        description="Concerns raised about a plan, proposal or decision, answered or not."
+    )
     discussed: list[Category] = Field(
         description="Categories the meeting spent at least two turns on, flagged or not."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _objections_optional(cls, data: Any, info: ValidationInfo) -> Any:
+        return _fill(data, info, {"objections": []})
 
 
 def strict_schema() -> dict[str, Any]:

@@ -16,6 +16,9 @@ _OPENERS = re.compile(
     r"i guess|basically|anyway|oh)\b[,.]?\s+)+",
     _I,
 )
+# A short lead-in that ends in a colon announces what follows: "Decision: ...", "Let's settle it
+# now: ...", "Action for Raj: ...". The description is what follows.
+_LABEL_LEAD = re.compile(r"^[^:.!?]{1,40}:\s+(?=\S)")
 _NAME_LEAD = re.compile(r"^(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?,\s+)+")
 _ASK_LEAD = re.compile(
     r"^.*?\b(?:(?:can|could|would|will)\s+(?:you|your\s+team)|are\s+you\s+able\s+to|would\s+you\s+mind|"
@@ -51,6 +54,7 @@ def describe(
         # The deadline has its own field; drop it unless it is part of a word ("Thursday's").
         body = re.sub(r"\s*" + re.escape(due.text) + r"(?!['\w])", " ", body, count=1)
     body = tidy(body)
+    body = _LABEL_LEAD.sub("", body)
     body = _OPENERS.sub("", body)
     body = _NAME_LEAD.sub("", body)
     asked = _ASK_LEAD.match(body)
@@ -65,6 +69,5 @@ def describe(
     body = re.sub(r"\s+(?:ok(?:ay)?|right|alright|yeah)$", "", body, flags=_I)
     if len(body.split()) < 2:
         body = tidy(text).strip(" ,.;:!?-")
-    if len(body) > 160:
-        body = body[:160].rsplit(" ", 1)[0]
+    # Never cut: a description is one unit of speech, and a cut one reads as a different promise.
     return body[:1].upper() + body[1:]
