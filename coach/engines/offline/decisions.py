@@ -14,7 +14,8 @@ from coach.engines.offline.normalize import Unit
 from coach.engines.offline.text import describe, tidy
 from coach.models import Decision, DecisionGap, Evidence
 
-_STOP = frozenset(
+# Words too common to say what a decision or a concern is about.
+CONTENT_STOP = frozenset(
     [
         "that",
         "this",
@@ -75,7 +76,7 @@ def _settled(u: Unit, ctx: Context) -> Unit | None:
 
 
 def _content(units: list[Unit]) -> set[str]:
-    return {t for u in units for t in u.tokens if len(t) >= 4 and t not in _STOP}
+    return {t for u in units for t in u.tokens if len(t) >= 4 and t not in CONTENT_STOP}
 
 
 WORDS_PER_DECISION = 700  # see actions.recall_floor

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from coach.engines.offline.decisions import CONTENT_STOP
 from coach.engines.offline.features import Context
 from coach.engines.offline.flags import pushes_back
 from coach.engines.offline.normalize import Unit
@@ -29,56 +30,12 @@ _BRUSH_OFF = re.compile(
     r"park (?:that|it)|let's park|moving on|let's move on|anyway|good point,? (?:but|anyway)|"
     r"fair (?:enough|point),? (?:but|anyway|let's))\b"
 )
-_STOP = frozenset(
-    [
-        "that",
-        "this",
-        "with",
-        "have",
-        "from",
-        "they",
-        "them",
-        "what",
-        "when",
-        "will",
-        "would",
-        "could",
-        "should",
-        "about",
-        "there",
-        "their",
-        "then",
-        "just",
-        "like",
-        "yeah",
-        "okay",
-        "really",
-        "going",
-        "want",
-        "need",
-        "make",
-        "sure",
-        "also",
-        "which",
-        "those",
-        "these",
-        "into",
-        "your",
-        "been",
-        "were",
-        "it's",
-        "that's",
-        "let's",
-        "i'm",
-        "we're",
-        "don't",
-    ]
-)
+
 LOOK_AHEAD = 3  # turns after the concern in which an answer counts
 
 
 def _content(units: list[Unit]) -> set[str]:
-    return {t for u in units for t in u.tokens if len(t) >= 4 and t not in _STOP}
+    return {t for u in units for t in u.tokens if len(t) >= 4 and t not in CONTENT_STOP}
 
 
 def _response(concern: list[Unit], ctx: Context) -> Unit | None:
