@@ -132,7 +132,14 @@ def parse_speakers(spec: str | Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
-def _name_in(text: str) -> str | None:
+_CHIEFS = frozenset({"cmo", "cio", "cto", "ceo"})
+_TITLE_AFTER = re.compile(
+    r"^\W*(?:the\s+|our\s+|your\s+|and\s+as\s+)?(cmo|cio|cto|ceo)\b", re.IGNORECASE
+)
+
+
+def _intro(text: str) -> tuple[str, str | None] | None:
+    """The name a speaker gives for themselves, and a chief title said right after it."""
     for pattern in _INTRO:
         m = pattern.search(text)
         if m is None:
@@ -140,16 +147,20 @@ def _name_in(text: str) -> str | None:
         words = m.group(1).split()
         if words[0].casefold() in _NOT_NAMES:
             continue
-        if len(words) > 1 and words[1].casefold() in _NOT_NAMES | {"cmo", "cio", "cto", "ceo"}:
+        title = _TITLE_AFTER.match(text[m.end(1) :])
+        role = title.group(1).upper() if title else None
+        if len(words) > 1 and words[1].casefold() in _NOT_NAMES | _CHIEFS:
+            if words[1].casefold() in _CHIEFS:
+                role = words[1].upper()
             words = words[:1]
-        return " ".join(w[:1].upper() + w[1:] for w in words)
+        return " ".join(w[:1].upper() + w[1:] for w in words), role
     return None
 
 
-def introduced_names(transcript: Transcript) -> dict[str, str]:
-    """Generic labels whose speaker says their name in their first turns: {label: name}."""
+def introductions(transcript: Transcript) -> dict[str, tuple[str, str | None]]:
+    """Generic labels whose speaker says who they are in their first turns: {label: (name, role)}."""
     seen: dict[str, int] = {}
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str | None]] = {}
     for turn in transcript.turns:
         label = turn.speaker
         if not GENERIC.match(label) or label in found:
@@ -157,13 +168,18 @@ def introduced_names(transcript: Transcript) -> dict[str, str]:
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > INTRO_TURNS:
             continue
-        name = _name_in(turn.text)
-        if name:
-            found[label] = name
+        said = _intro(turn.text)
+        if said:
+            found[label] = said
     taken: dict[str, str] = {}
-    for label, name in found.items():  # two labels claiming one name: trust neither
+    for label, (name, _) in found.items():  # two labels claiming one name: trust neither
         taken[name] = "" if name in taken else label
-    return {label: name for name, label in taken.items() if label}
+    return {label: found[label] for label in taken.values() if label}
+
+
+def introduced_names(transcript: Transcript) -> dict[str, str]:
+    """Generic labels whose speaker says their name in their first turns: {label: name}."""
+    return {label: name for label, (name, _) in introductions(transcript).items()}
 
 
 def name_speakers(
@@ -175,7 +191,8 @@ def name_speakers(
         for label in (given or {})
         if label not in transcript.speakers
     ]
-    mapping = {**introduced_names(transcript), **(given or {})}
+    said = introductions(transcript)
+    mapping = {**{label: name for label, (name, _) in said.items()}, **(given or {})}
     mapping = {
         label: name
         for label, name in mapping.items()
@@ -188,5 +205,8 @@ def name_speakers(
         for t in transcript.turns
     ]
     roles = {mapping.get(k, k): v for k, v in transcript.roles.items()}
+    for label, (_, role) in said.items():  # "Lee, CTO." states a role in the source itself
+        if role and mapping.get(label) and mapping[label] not in roles:
+            roles[mapping[label]] = role  # type: ignore[assignment]
     renamed = transcript.model_copy(update={"turns": turns, "roles": roles})
     return renamed, {v: k for k, v in mapping.items()}, warnings

@@ -221,6 +221,7 @@ def test_diarisation_labels_take_introduced_names_and_given_ones() -> None:
         "SPEAKER_01: hi, it's Colm, and as CIO I called this\n"
         "SPEAKER_02: Sam here, I look after brand\n"
         "SPEAKER_03: I'm sure we can start\n"
+        "SPEAKER_04: mateus oyelaran cto\n"
         "SPEAKER_01: I'll send the access review tomorrow.\n"
     )
     r = analyze(text, date=MONDAY)
@@ -231,6 +232,7 @@ def test_diarisation_labels_take_introduced_names_and_given_ones() -> None:
     )
     assert people["Colm"].role == "CIO" and people["Sam"].label == "SPEAKER_02"
     assert "SPEAKER_03" in people and people["SPEAKER_03"].label is None  # "I'm sure" is no name
+    assert people["Mateus Oyelaran"].role == "CTO"  # "Name, CTO" states the role too
     assert [a.owner for a in r.action_items] == ["Colm"]
     assert sum(p.share for p in people.values()) == pytest.approx(1.0, abs=1e-3)
     named = analyze(text, date=MONDAY, speakers="SPEAKER_03=Lee Park")
