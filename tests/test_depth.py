@@ -289,3 +289,14 @@ def test_descriptions_are_never_cut_and_drop_a_lead_in() -> None:
     assert (
         describe("I'll send it at 10:30 tomorrow.") == "Send it at 10:30 tomorrow"
     )  # a time is no lead-in
+
+
+def test_the_promisers_own_time_wins_over_the_askers() -> None:
+    r = run(
+        "Dana: Raj, can you pull the churn list by Thursday?\n"
+        "Raj: Sure, I'll have it to you Wednesday.\n"
+        "Dana: Great."
+    )
+    (item,) = r.action_items
+    assert item.owner == "Raj" and item.requested_by == "Dana"
+    assert item.due == dt.date(2026, 3, 4) and item.due_text == "Wednesday"

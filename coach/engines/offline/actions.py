@@ -175,10 +175,16 @@ def best_due(text: str, meeting_date: dt.date | None) -> DueDate | None:
 
 
 def _due(
-    units: list[Unit], ctx: Context, turns: list[str], meeting_date: dt.date | None
+    units: list[Unit],
+    ctx: Context,
+    turns: list[str],
+    meeting_date: dt.date | None,
+    owner: str | None = None,
 ) -> DueDate | None:
-    """The deadline: in the item's own words, then just after them in the turn, then in the reply."""
-    sources = [u.quote for u in units]
+    """The deadline: in the item's own words (the promiser's first: "by Thursday?" / "I'll have it
+    Wednesday" is due Wednesday), then just after them in the turn, then in the reply."""
+    ordered = sorted(units, key=lambda u: u.speaker != owner)
+    sources = [u.quote for u in ordered]
     first = units[0]
     sources.append(turns[first.turn][first.start :][:300])
     for u in units[1:]:
@@ -220,7 +226,7 @@ def find_action_items(
         if any(x.index in used for x in units if x is not u) and len(units) > 1:
             units = [u]
         used.update(x.index for x in units)
-        due = _due(units, ctx, turns, meeting_date)
+        due = _due(units, ctx, turns, meeting_date, owner)
         words = _content(u)
         earlier = _restates(words, owner, index, sizes)
         if earlier is None:
