@@ -300,3 +300,18 @@ def test_the_promisers_own_time_wins_over_the_askers() -> None:
     (item,) = r.action_items
     assert item.owner == "Raj" and item.requested_by == "Dana"
     assert item.due == dt.date(2026, 3, 4) and item.due_text == "Wednesday"
+
+
+def test_you_is_the_person_who_thanks_for_the_promise() -> None:
+    r = run(
+        "Dana: Security hasn't seen the contract.\n"
+        "Lee: Nor has engineering.\n"
+        "Raj: I'll send you the vendor's security pack tomorrow so your team can start.\n"
+        "Dana: Thanks.\n"
+    )
+    (item,) = r.action_items
+    assert item.description == "Send Dana the vendor's security pack so Dana's team can start"
+    unclear = run(
+        "Dana: Fine.\nRaj: I'll send you the pack tomorrow.\nLee: The CRM is down again.\n"
+    )
+    assert "you" in unclear.action_items[0].description.split()  # a wrong name is worse than "you"

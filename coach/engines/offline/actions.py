@@ -148,6 +148,9 @@ def _condition_before(u: Unit, ctx: Context) -> tuple[str, int, int] | None:
     return found if found is not None and found[1] <= 3 else None
 
 
+_THANKS = re.compile(r"^\W*(?:thanks|thank you|cheers|appreciated?|great|perfect|brilliant|lovely)\b")
+
+
 def _spoken_to(u: Unit, ctx: Context) -> str | None:
     """The first name "you" stands for, only when it is clear: named in the unit, or the one person
     who spoke just before and just after. A wrong name is worse than "you"."""
@@ -157,6 +160,8 @@ def _spoken_to(u: Unit, ctx: Context) -> str | None:
     prev, nxt = ctx.prev_turn_last(u), ctx.next_turn_first(u)
     if prev is not None and nxt is not None and prev.speaker == nxt.speaker:
         return prev.speaker.split()[0]
+    if nxt is not None and (_THANKS.match(nxt.norm) or _ACCEPT.match(nxt.norm)):
+        return nxt.speaker.split()[0]  # who says "thanks" to a promise is who it was made to
     return None
 
 
