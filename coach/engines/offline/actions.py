@@ -148,7 +148,9 @@ def _condition_before(u: Unit, ctx: Context) -> tuple[str, int, int] | None:
     return found if found is not None and found[1] <= 3 else None
 
 
-_THANKS = re.compile(r"^\W*(?:thanks|thank you|cheers|appreciated?|great|perfect|brilliant|lovely)\b")
+_THANKS = re.compile(
+    r"^\W*(?:thanks|thank you|cheers|appreciated?|great|perfect|brilliant|lovely)\b"
+)
 
 
 def _spoken_to(u: Unit, ctx: Context) -> str | None:
