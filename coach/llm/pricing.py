@@ -18,19 +18,10 @@ PRICES: dict[str, tuple[float, float, float]] = {
     "o4-mini": (1.10, 0.275, 4.40),
 }
 
-BATCH_PRICES_AS_OF = "2026-11-01"
-# The Batch API (results within 24 h): half the synchronous price, cached input included, as of
-# that date. Same columns as PRICES; a model missing here is priced at half its PRICES entry.
+BATCH_PRICES_AS_OF = PRICES_AS_OF
+# The Batch API (results within 24 h) costs half the synchronous price, cached input included.
 BATCH_PRICES: dict[str, tuple[float, float, float]] = {
-    "gpt-4.1": (1.00, 0.25, 4.00),
-    "gpt-4.1-mini": (0.20, 0.05, 0.80),
-    "gpt-4.1-nano": (0.05, 0.0125, 0.20),
-    "gpt-4o": (1.25, 0.625, 5.00),
-    "gpt-4o-mini": (0.075, 0.0375, 0.30),
-    "gpt-5": (0.625, 0.0625, 5.00),
-    "gpt-5-mini": (0.125, 0.0125, 1.00),
-    "gpt-5-nano": (0.025, 0.0025, 0.20),
-    "o4-mini": (0.55, 0.1375, 2.20),
+    model: (fresh / 2, cached / 2, output / 2) for model, (fresh, cached, output) in PRICES.items()
 }
 
 
@@ -44,12 +35,7 @@ def price_for(model: str, *, batch: bool = False) -> tuple[float, float, float] 
         family = max((m for m in PRICES if model.startswith(m + "-")), key=len, default=None)
     if family is None:
         return None
-    if not batch:
-        return PRICES[family]
-    if family in BATCH_PRICES:
-        return BATCH_PRICES[family]
-    fresh, cached, output = PRICES[family]
-    return fresh / 2, cached / 2, output / 2
+    return (BATCH_PRICES if batch else PRICES)[family]
 
 
 def cost_usd(model: str, usage: Usage, *, batch: bool = False) -> float:

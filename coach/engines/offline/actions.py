@@ -19,6 +19,7 @@ from coach.engines.offline.features import (
     _REQUEST,
     _UNOWNED,
     _YOU_WILL,
+    CONTENT_STOP,
     Context,
     extract,
 )
@@ -289,51 +290,8 @@ def find_action_items(
     return items
 
 
-_STOP = frozenset(
-    [
-        "that",
-        "this",
-        "with",
-        "have",
-        "from",
-        "they",
-        "them",
-        "what",
-        "when",
-        "will",
-        "would",
-        "could",
-        "should",
-        "about",
-        "there",
-        "their",
-        "then",
-        "just",
-        "like",
-        "yeah",
-        "okay",
-        "really",
-        "going",
-        "gonna",
-        "want",
-        "need",
-        "make",
-        "sure",
-        "send",
-        "also",
-        "which",
-        "those",
-        "these",
-        "into",
-        "your",
-        "been",
-        "were",
-        "we'll",
-        "i'll",
-        "it's",
-        "that's",
-    ]
-)
+# "send" says nothing about which task it is; "let's" does not open a personal promise.
+_STOP = (CONTENT_STOP - {"let's"}) | {"i'll", "send"}
 
 
 def _content(u: Unit) -> set[str]:

@@ -8,57 +8,11 @@ from collections.abc import Sequence
 
 from coach.engines.offline.actions import recall_floor
 from coach.engines.offline.duedates import find_due
-from coach.engines.offline.features import _SETTLE_ONLY, Context, extract
+from coach.engines.offline.features import _SETTLE_ONLY, CONTENT_STOP, Context, extract
 from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
 from coach.engines.offline.text import describe, tidy
 from coach.models import Decision, DecisionGap, Evidence
-
-# Words too common to say what a decision or a concern is about.
-CONTENT_STOP = frozenset(
-    [
-        "that",
-        "this",
-        "with",
-        "have",
-        "from",
-        "they",
-        "them",
-        "what",
-        "when",
-        "will",
-        "would",
-        "could",
-        "should",
-        "about",
-        "there",
-        "their",
-        "then",
-        "just",
-        "like",
-        "yeah",
-        "okay",
-        "really",
-        "going",
-        "gonna",
-        "want",
-        "need",
-        "make",
-        "sure",
-        "also",
-        "which",
-        "those",
-        "these",
-        "into",
-        "your",
-        "been",
-        "were",
-        "we'll",
-        "it's",
-        "that's",
-        "let's",
-    ]
-)
 
 
 def _settled(u: Unit, ctx: Context) -> Unit | None:

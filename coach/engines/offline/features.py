@@ -546,7 +546,8 @@ def lead_speaker(u: Unit, ctx: Context) -> bool:
 
 
 _SETTLE_OPEN = _re(r"^(?:okay|ok|right|fine|good|alright|all right|so|great|then)\b")
-_CONTENT_STOP = frozenset(
+# Words too common to say what a decision, a concern or a turn is about.
+CONTENT_STOP = frozenset(
     [
         "that",
         "this",
@@ -585,17 +586,13 @@ _CONTENT_STOP = frozenset(
         "been",
         "were",
         "we'll",
-        "i'll",
         "it's",
         "that's",
         "let's",
-        "think",
-        "know",
-        "right",
-        "well",
-        "because",
     ]
 )
+# A turn's own content words also leave out the words of agreeing and thinking aloud.
+_CONTENT_STOP = CONTENT_STOP | {"because", "i'll", "know", "right", "think", "well"}
 
 
 def _content_words(u: Unit, ctx: Context) -> set[str]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from coach.engines.offline.decisions import CONTENT_STOP
-from coach.engines.offline.features import Context
+from coach.engines.offline.features import CONTENT_STOP, Context
 from coach.engines.offline.flags import pushes_back
 from coach.engines.offline.normalize import Unit
 from coach.models import Evidence, Objection
