@@ -267,6 +267,7 @@ _ENVIRONMENT = {
     "COACH_CACHE_DIR": "where LLM answers and batch state are kept (coach doctor shows it)",
     "COACH_CHUNK_TOKENS": "transcript tokens per LLM request (12000)",
     "COACH_BATCH_POLL": "seconds before the first look at a batch (5), doubling to 60",
+    "COACH_TRACK_DB": "the series store of coach track (default: series.db in the user data folder)",
     "NO_COLOR": "set: no colour in text on a terminal",
     "COACH_DEBUG": "set: a traceback instead of exit 70 on an internal error",
 }
@@ -1439,6 +1440,11 @@ def doctor() -> None:
     click.echo(f"OPENAI_API_KEY: {key}")
     click.echo(f"default provider: {os.environ.get('COACH_PROVIDER', 'offline')}")
 
+
+# Last: the track commands reuse this module's options and error handling.
+from coach.track.cli import track  # noqa: E402
+
+main.add_command(track)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -8,14 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from coach.models import ActionItem, Decision, Evidence, Flag, Objection, Transcript
+from coach.models import ActionItem, Decision, Evidence, Flag, Objection, StatusUpdate, Transcript
 
 _FOLD = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-"}
 )
 _TRIM = " \t\n\"'.,;:!?…-"
 
-T = TypeVar("T", Flag, ActionItem, Decision, Objection)
+T = TypeVar("T", Flag, ActionItem, Decision, Objection, StatusUpdate)
 
 
 _RUNS = re.compile(r"\s+|\S+")
@@ -174,7 +174,9 @@ def ground_items(
         label = (
             item.title
             if isinstance(item, Flag)
-            else getattr(item, "description", None) or f"raised by {getattr(item, 'speaker', '?')}"
+            else getattr(item, "description", None)
+            or (f"status of {item.commitment}" if isinstance(item, StatusUpdate) else None)
+            or f"raised by {getattr(item, 'speaker', '?')}"
         )
         if not evidence:
             warnings.append(f"dropped {kind} {label!r}: none of its quotes is in the transcript")

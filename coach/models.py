@@ -28,6 +28,7 @@ CATEGORIES: tuple[Category, ...] = get_args(Category)
 Severity = Literal["low", "medium", "high"]
 CoverageState = Literal["flagged", "discussed", "absent"]
 Strength = Literal["firm", "conditional", "tentative"]
+Progress = Literal["done", "slipped", "dropped", "open"]
 
 
 class _Model(BaseModel):
@@ -207,6 +208,30 @@ class EngineInfo(_Model):
     )
 
 
+# --- a meeting series (coach track) ---------------------------------------------------------------
+
+
+class OpenCommitment(_Model):
+    """A commitment from an earlier meeting of a series, which a later meeting may speak of."""
+
+    id: str = Field(description="its id in the series, e.g. C7")
+    description: str
+    owner: str | None = None
+    due: dt.date | None = None
+    quote: str | None = Field(default=None, description="the promise as it was said")
+
+
+class StatusUpdate(_Model):
+    """What a meeting said about an earlier commitment: done, slipped, dropped, or still open."""
+
+    commitment: str = Field(description="the OpenCommitment id it speaks of")
+    status: Progress
+    new_due: dt.date | None = Field(default=None, description="for slipped: the new due date")
+    new_due_text: str | None = Field(default=None, description="the new time as said")
+    evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
 class Report(_Model):
     """Everything coach says about one meeting."""
 
@@ -218,5 +243,74 @@ class Report(_Model):
     objections: list[Objection] = Field(default_factory=list)
     governance: list[Governance] = Field(default_factory=list)
     coverage: dict[Category, Coverage] = Field(default_factory=dict)
+    updates: list[StatusUpdate] = Field(
+        default_factory=list,
+        description="what this meeting said about earlier commitments (only when they were given)",
+    )
     engine: EngineInfo = Field(default_factory=EngineInfo)
     warnings: list[str] = Field(default_factory=list)
+
+
+# --- a series' status (coach track status) -------------------------------------------------------
+
+
+class SeriesMeeting(_Model):
+    date: dt.date | None = None
+    title: str | None = None
+    file: str
+    flags: dict[Category, int] = Field(
+        default_factory=dict, description="flags raised, by category"
+    )
+
+
+class MadeIn(_Model):
+    date: dt.date | None = None
+    file: str
+
+
+class HistoryEntry(_Model):
+    """One later meeting's word on a commitment."""
+
+    date: dt.date | None = None
+    file: str | None = None
+    status: Progress
+    new_due: dt.date | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class TrackedCommitment(_Model):
+    id: str
+    description: str
+    owner: str | None = None
+    due: dt.date | None = Field(default=None, description="the latest due date (after slips)")
+    status: Literal["open", "done", "dropped"] = "open"
+    overdue: bool = False
+    made_in: MadeIn
+    evidence: list[Evidence] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+
+class RecurringFlag(_Model):
+    category: Category
+    meetings: list[dt.date | None] = Field(description="dates of the meetings that raised it")
+    files: list[str] = Field(default_factory=list, description="those meetings' files")
+    resolved: bool = Field(description="a later meeting discussed it without raising it again")
+
+
+class SeriesDecision(_Model):
+    date: dt.date | None = None
+    file: str
+    description: str
+    decided_by: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class SeriesStatus(_Model):
+    """Where a meeting series stands: `coach track status`."""
+
+    series: str
+    today: dt.date
+    meetings: list[SeriesMeeting] = Field(default_factory=list)
+    commitments: list[TrackedCommitment] = Field(default_factory=list)
+    recurring_flags: list[RecurringFlag] = Field(default_factory=list)
+    decisions: list[SeriesDecision] = Field(default_factory=list)

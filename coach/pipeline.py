@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from coach.models import (
     Governance,
     Meeting,
     Objection,
+    OpenCommitment,
     Report,
     Transcript,
 )
@@ -75,6 +76,7 @@ def analyze(
     concurrency: int = 4,
     max_cost: float | None = None,
     limiter: Limiter | None = None,
+    open_commitments: Sequence[OpenCommitment] = (),
 ) -> Report:
     """Analyse one meeting: a Path is read as a file, a str or bytes as content.
 
@@ -85,6 +87,8 @@ def analyze(
     `max_cost` (US dollars) refuses, before any request, a run whose worst case costs more.
     `speakers` names diarisation labels ({"SPEAKER_00": "Sam Ortiz"} or "SPEAKER_00=Sam Ortiz,...");
     without it, generic labels take the names their speakers introduce themselves with.
+    `open_commitments` (a series' commitments from earlier meetings) fills `report.updates` with
+    what this meeting says about them: done, slipped, dropped, or still open.
     """
     if concurrency < 1:
         raise InputError(f"concurrency must be 1 or more, not {concurrency}")
@@ -103,12 +107,17 @@ def analyze(
         redact=redact,
         concurrency=concurrency,
         limiter=limiter,
+        open_commitments=list(open_commitments),
     )
     if max_cost is not None and provider == "openai":  # replayed answers cost nothing
         check_budget(plan_engine(provider, options).estimate(transcript, meeting), max_cost)
     engine = get_engine(provider, options)
     started = time.perf_counter()
     findings, info = engine.run(transcript, meeting)
+    if open_commitments and provider == "offline":
+        from coach.track.linking import link
+
+        findings.updates = link(transcript, meeting, list(open_commitments))
     info = info.model_copy(update={"elapsed_s": round(time.perf_counter() - started, 4)})
     return assemble(transcript, meeting, findings, info, warnings)
 
@@ -168,7 +177,8 @@ def assemble(
     decisions, w3 = ground_items(findings.decisions, transcript, "decision", tally, index)
     objections, w4 = ground_items(findings.objections, transcript, "objection", tally, index)
     objections = [_ground_response(o, transcript, index) for o in objections]
-    warnings += w1 + w2 + w3 + w4
+    updates, w5 = ground_items(findings.updates, transcript, "status update", tally, index)
+    warnings += w1 + w2 + w3 + w4 + w5
     info = info.model_copy(
         update={"quotes_checked": tally.checked, "quotes_dropped": tally.dropped}
     )
@@ -187,6 +197,7 @@ def assemble(
         objections=objections,
         governance=suggest_governance(flags),
         coverage=coverage(flags, findings.discussed),
+        updates=updates,
         engine=info,
         warnings=warnings,
     )

@@ -16,6 +16,8 @@ from coach.models import (
     Flag,
     Meeting,
     Objection,
+    OpenCommitment,
+    StatusUpdate,
     Transcript,
 )
 
@@ -30,6 +32,9 @@ class Findings(BaseModel):
     discussed: dict[Category, list[int]] = Field(
         default_factory=dict,
         description="categories the meeting talked about, flagged or not, with the turns",
+    )
+    updates: list[StatusUpdate] = Field(
+        default_factory=list, description="what the meeting said about earlier commitments"
     )
     warnings: list[str] = Field(default_factory=list)
 
@@ -53,6 +58,8 @@ class EngineOptions(BaseModel):
     # of them and a 429 slows every worker (None: a limiter of this engine's own).
     concurrency: int = Field(default=4, ge=1)
     limiter: Limiter | None = None
+    # A series' open commitments from earlier meetings, for the engine to mark (coach track).
+    open_commitments: list[OpenCommitment] = Field(default_factory=list)
 
 
 def _env_int(name: str, default: int) -> int:

@@ -1,0 +1,1 @@
+"""A meeting series: the store, linking status talk to earlier commitments, and the series' status."""
