@@ -31,6 +31,8 @@ from coach.models import (
     Flag,
     Meeting,
     Objection,
+    OpenCommitment,
+    StatusUpdate,
     Strength,
     Transcript,
 )
@@ -143,6 +145,7 @@ class LLMEngine:
         redact: bool = False,
         notes: Sequence[str] = (),
         limiter: Limiter | None = None,
+        open_commitments: Sequence[OpenCommitment] = (),
     ) -> None:
         self.client = client
         self.model = model
@@ -153,6 +156,8 @@ class LLMEngine:
         self.notes = list(notes)  # warnings every report of this engine carries
         # Cancelled on Ctrl-C so that no queued chunk starts; the client takes its slots from it.
         self.limiter = limiter or Limiter(concurrency)
+        # A series' open commitments: listed in each request so the model can mark them.
+        self.open_commitments = list(open_commitments)
 
     @classmethod
     def from_options(cls, provider: str, options: EngineOptions, client: LLMClient) -> LLMEngine:
@@ -169,6 +174,7 @@ class LLMEngine:
             redact=privacy.on,
             notes=[privacy.warning] if privacy.warning else [],
             limiter=options.limiter,
+            open_commitments=options.open_commitments,
         )
 
     def outbound(
@@ -177,9 +183,26 @@ class LLMEngine:
         """What leaves the machine: the meeting masked with one map for all its chunks, or as is."""
         if not self.redact:
             return None, transcript, meeting
-        redactor = Redactor(transcript.speakers)
+        # Owners of earlier commitments who do not speak today are people to mask too.
+        owners = [c.owner for c in self.open_commitments if c.owner]
+        redactor = Redactor([*transcript.speakers, *owners])
         head = redactor.mask_meeting(meeting)  # the title first, as the model reads it
         return redactor, redactor.mask_transcript(transcript), head
+
+    def commitments_out(self, redactor: Redactor | None) -> list[OpenCommitment]:
+        """The open commitments as the model sees them: masked with the meeting's map."""
+        if redactor is None:
+            return self.open_commitments
+        return [
+            c.model_copy(
+                update={
+                    "description": redactor.mask(c.description),
+                    "owner": redactor.mask_label(c.owner) if c.owner else None,
+                    "quote": None,
+                }
+            )
+            for c in self.open_commitments
+        ]
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -191,7 +214,12 @@ class LLMEngine:
         )
 
     def request(
-        self, meeting: Meeting, chunk: Chunk, transcript: Transcript, parts: int
+        self,
+        meeting: Meeting,
+        chunk: Chunk,
+        transcript: Transcript,
+        parts: int,
+        commitments: Sequence[OpenCommitment] = (),
     ) -> LLMRequest:
         """The request for one chunk: the static system prompt first, then the fenced turns."""
         indexed = [(chunk.turn_index(k), turn) for k, turn in enumerate(chunk.turns)]
@@ -200,7 +228,12 @@ class LLMEngine:
             model=self.model,
             messages=[
                 Message(role="system", content=system_prompt()),
-                Message(role="user", content=user_prompt(meeting, indexed, part=part, parts=parts)),
+                Message(
+                    role="user",
+                    content=user_prompt(
+                        meeting, indexed, part=part, parts=parts, commitments=commitments
+                    ),
+                ),
             ],
             schema_name="coach_findings",
             json_schema=strict_schema(),
@@ -254,10 +287,18 @@ class LLMEngine:
         )
 
     def _analyze_chunk(
-        self, meeting: Meeting, chunk: Chunk, transcript: Transcript, parts: int, run: _Run
+        self,
+        meeting: Meeting,
+        chunk: Chunk,
+        transcript: Transcript,
+        parts: int,
+        run: _Run,
+        commitments: Sequence[OpenCommitment] = (),
     ) -> list[Draft]:
         indices = {chunk.turn_index(k) for k in range(len(chunk.turns))}
-        draft = self._ask(self.request(meeting, chunk, transcript, parts), indices, run)
+        draft = self._ask(
+            self.request(meeting, chunk, transcript, parts, commitments), indices, run
+        )
         if draft is not None:
             return [draft]
         # Cut off by the output limit: never parse half an answer; ask about each half instead.
@@ -282,20 +323,21 @@ class LLMEngine:
             turns=chunk.turns[half:],
             indices=chunk.indices[half:],
         )
-        return self._analyze_chunk(meeting, left, transcript, parts, run) + self._analyze_chunk(
-            meeting, right, transcript, parts, run
-        )
+        return self._analyze_chunk(
+            meeting, left, transcript, parts, run, commitments
+        ) + self._analyze_chunk(meeting, right, transcript, parts, run, commitments)
 
     # --- the Engine protocol -----------------------------------------------------------------
 
     def estimate(self, transcript: Transcript, meeting: Meeting) -> Estimate:
         """What a run would send, counted locally: no call is made."""
         counter = counter_for(self.model)
-        _, sent, sent_meeting = self.outbound(transcript, meeting)
+        redactor, sent, sent_meeting = self.outbound(transcript, meeting)
+        commitments = self.commitments_out(redactor)
         chunks = self.chunks(sent)
         tokens = 0
         for chunk in chunks:
-            request = self.request(sent_meeting, chunk, sent, len(chunks))
+            request = self.request(sent_meeting, chunk, sent, len(chunks), commitments)
             tokens += sum(counter.count(m.content) for m in request.messages)
         worst = Usage(input_tokens=tokens, output_tokens=self.max_output_tokens * len(chunks))
         return Estimate(
@@ -312,6 +354,7 @@ class LLMEngine:
         """Analyse every chunk (concurrently) and merge their findings."""
         run = _Run()
         redactor, sent, sent_meeting = self.outbound(transcript, meeting)
+        commitments = self.commitments_out(redactor)
         chunks = self.chunks(sent)
         if len(chunks) > MANY_REQUESTS:
             log.warning(
@@ -321,7 +364,7 @@ class LLMEngine:
             )
         results = list(
             ordered(
-                lambda c: self._analyze_chunk(sent_meeting, c, sent, len(chunks), run),
+                lambda c: self._analyze_chunk(sent_meeting, c, sent, len(chunks), run, commitments),
                 chunks,
                 self.concurrency,
                 on_interrupt=self.limiter.cancel,
@@ -333,6 +376,13 @@ class LLMEngine:
             # original transcript and the report names real people.
             drafts = [restore_draft(d, redactor, transcript) for d in drafts]
         findings = merge(drafts, transcript, meeting)
+        known = {c.id for c in self.open_commitments}
+        unknown = sorted({u.commitment for u in findings.updates} - known)
+        if unknown:
+            findings.warnings.append(
+                f"the model marked commitments that were not listed ({', '.join(unknown)}); ignored"
+            )
+        findings.updates = [u for u in findings.updates if u.commitment in known]
         findings.warnings.extend(self.notes)
         findings.warnings.extend(run.warnings)
         if len(chunks) > 1:
@@ -519,6 +569,7 @@ def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> 
     decisions: list[Decision] = []
     objections: list[Objection] = []
     discussed: dict[Category, list[int]] = {}
+    updates: dict[str, StatusUpdate] = {}
     for draft in drafts:
         for f in draft.flags:
             evidence = _evidence(f.evidence, transcript)
@@ -605,6 +656,19 @@ def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> 
                 )
         for c in draft.discussed:
             discussed.setdefault(c, [])
+        for u in draft.updates:
+            new_text = _text(u.new_due_text) if u.status == "slipped" else None
+            update = StatusUpdate(
+                commitment=u.commitment.strip(),
+                status=u.status,
+                new_due=_due(new_text, meeting.date),
+                new_due_text=new_text,
+                evidence=_evidence([u.evidence], transcript),
+            )
+            # A later part's word wins, but "still in progress" never undoes a "done".
+            said = updates.get(update.commitment)
+            if said is None or update.status != "open" or said.status == "open":
+                updates[update.commitment] = update
     order = {"high": 0, "medium": 1, "low": 2}
     ordered_flags = sorted(flags.values(), key=lambda f: order[f.severity])
     by_turn = sorted(actions, key=lambda a: min((e.turn for e in a.evidence), default=0))
@@ -616,4 +680,5 @@ def merge(drafts: Sequence[Draft], transcript: Transcript, meeting: Meeting) -> 
         decisions=decisions,
         objections=objections,
         discussed=discussed,
+        updates=list(updates.values()),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -11,7 +12,7 @@ from jinja2 import Environment, StrictUndefined, Template
 
 from coach.frameworks import load_frameworks
 from coach.llm.schema import Draft
-from coach.models import Meeting, Turn
+from coach.models import Meeting, OpenCommitment, Turn
 from coach.resources import read_prompt_file
 
 TEMPLATES = ("system.md.j2", "user.md.j2")
@@ -53,10 +54,16 @@ def render_turn(index: int, turn: Turn) -> str:
     return f"[{index}] {_line(turn.speaker)}: {_line(turn.text)}"
 
 
-def render_header(meeting: Meeting) -> list[str]:
-    """The title and the participants as fenced lines: they come from the source, so are untrusted."""
+def render_header(meeting: Meeting, commitments: Sequence[OpenCommitment] = ()) -> list[str]:
+    """The title, the participants and a series' open commitments as fenced lines: they come from
+    the source, so are untrusted."""
     lines = [f"Title: {_line(meeting.title) if meeting.title else 'untitled'}", "Participants:"]
     lines += [f"- {_line(p.name)}: {p.role}" for p in meeting.participants]
+    if commitments:
+        lines.append("Earlier commitments still open:")
+        for c in commitments:
+            due = f", due {c.due.isoformat()}" if c.due else ""
+            lines.append(f"- {c.id} ({_line(c.owner or 'no owner')}{due}): {_line(c.description)}")
     return [*lines, "Transcript:"]
 
 
@@ -71,9 +78,11 @@ def user_prompt(
     indexed_turns: list[tuple[int, Turn]],
     part: int | None = None,
     parts: int | None = None,
+    commitments: Sequence[OpenCommitment] = (),
 ) -> str:
-    """The user message: the date, then the title, participants and numbered turns, fenced."""
-    lines = render_header(meeting) + [render_turn(i, t) for i, t in indexed_turns]
+    """The user message: the date, then the title, participants, earlier commitments and
+    numbered turns, fenced."""
+    lines = render_header(meeting, commitments) + [render_turn(i, t) for i, t in indexed_turns]
     values: dict[str, Any] = {
         "date": meeting.date.isoformat() if meeting.date else None,
         "part": part,
@@ -82,5 +91,6 @@ def user_prompt(
         "last_turn": indexed_turns[-1][0] if indexed_turns else 0,
         "marker": fence_marker(lines),
         "lines": lines,
+        "series": bool(commitments),
     }
     return _template("user.md.j2").render(**values)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from coach.models import Category, DecisionGap, Severity, Strength
+from coach.models import Category, DecisionGap, Progress, Severity, Strength
 
 
 class _Strict(BaseModel):
@@ -172,6 +172,18 @@ class DraftObjection(_Strict):
         return _fill(data, info, {"response": None})
 
 
+class DraftUpdate(_Strict):
+    evidence: DraftEvidence = Field(description="The words of this meeting that give the status.")
+    commitment: str = Field(description="The id of the earlier commitment, as listed (C3).")
+    status: Progress = Field(
+        description="done: finished; slipped: late or its date moved; dropped: abandoned by "
+        "agreement; open: in progress or promised again with no change."
+    )
+    new_due_text: str | None = Field(
+        description="For slipped: the new time words as said; otherwise null."
+    )
+
+
 class Draft(_Strict):
     """The model's findings for one transcript part."""
 
@@ -184,10 +196,16 @@ class Draft(_Strict):
     discussed: list[Category] = Field(
         description="Categories the meeting spent at least two turns on, flagged or not."
     )
+    updates: list[DraftUpdate] = Field(
+        description="What this meeting says about the earlier commitments listed, if any."
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _objections_optional(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and "updates" not in data:
+            # Asked only in a series; a meeting analysed alone has nothing to leave out.
+            data = {**data, "updates": []}
         return _fill(data, info, {"objections": []})
 
 
