@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -13,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from coach.cli import main
+from coach.models import Meeting, OpenCommitment, Transcript, Turn
+from coach.track.linking import link
 
 ROOT = Path(__file__).resolve().parents[1]
 # Four weekly meetings written for these tests (plain text, with Title: and Date: lines).
@@ -350,3 +353,57 @@ def test_the_blind_series_are_frozen() -> None:
         digest.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes() + b"\0")
     assert digest.hexdigest() == (ROOT / "evals" / "series-blind.sha256").read_text().strip()
     assert len(list(folder.glob("*/series.gold.json"))) >= 6
+
+
+# --- linking status talk to open commitments (offline) ---------------------------------------------
+
+
+OPEN = [
+    OpenCommitment(id="C1", description="Get the agency contract signed", owner="Noor Haddad",
+                   due=dt.date(2026, 5, 8)),
+    OpenCommitment(id="C2", description="Finish the CRM data map", owner="Piet Smit",
+                   due=dt.date(2026, 5, 8)),
+    OpenCommitment(id="C3", description="Run the second brand workshop", owner="Noor Haddad"),
+]  # fmt: skip
+
+
+def said(*turns: tuple[str, str]) -> dict[str, tuple[str, str | None]]:
+    transcript = Transcript(turns=[Turn(speaker=s, text=t) for s, t in turns])
+    found = link(transcript, Meeting(date=dt.date(2026, 5, 11)), OPEN)
+    return {u.commitment: (u.status, u.new_due.isoformat() if u.new_due else None) for u in found}
+
+
+def test_done_slipped_and_dropped_are_read_with_their_commitment() -> None:
+    found = said(
+        ("Noor Haddad", "Good news first: the agency contract came back signed on Friday."),
+        ("Piet Smit", "The data map needs another week, call it the 18th."),
+        ("Noor Haddad", "And honestly we can forget the second workshop, nobody needs it now."),
+    )
+    assert found == {"C1": ("done", None), "C2": ("slipped", "2026-05-18"), "C3": ("dropped", None)}
+
+
+def test_a_roll_call_answer_takes_its_topic_from_the_question() -> None:
+    found = said(
+        ("Noor Haddad", "Piet, the CRM data map?"), ("Piet Smit", "Done. Finished it Thursday.")
+    )
+    assert found == {"C2": ("done", None)}
+
+
+def test_look_alikes_are_not_status() -> None:
+    found = said(
+        ("Noor Haddad", "We dropped the price on the spring bundle, by the way."),
+        ("Piet Smit", "The data map will be done by Friday, that's still the plan."),
+        ("Noor Haddad", "I'll get the print contract signed too, next week."),
+        ("Piet Smit", "The vendor finished their part of the data map yesterday."),
+    )
+    # Friday the 15th is later than the map was due: a future date that moved is a slip.
+    assert "C1" not in found and "C3" not in found
+    assert found.get("C2", ("open", None))[0] in {"open", "slipped"}
+    assert found.get("C2", ("open", None))[0] != "done"
+
+
+def test_nothing_said_means_nothing_linked() -> None:
+    assert (
+        said(("Noor Haddad", "Let's talk about the Q3 campaign calendar."), ("Piet Smit", "Sure."))
+        == {}
+    )

@@ -9,11 +9,11 @@ mentions stays open.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from coach.engines.offline.duedates import find_due
 from coach.engines.offline.features import CONTENT_STOP
@@ -23,7 +23,7 @@ from coach.names import first_name
 
 _NOT_YET = (
     r"(?:n't|not|never|nobody|no one|nothing|yet|almost|nearly|hopefully|once|until|when|if|"
-    r"still|could|would|might|may|maybe|whether)"
+    r"still|could|would|might|may|maybe|whether|before|need|needs|waiting|pending)"
 )
 _FUTURE = r"(?:will|'ll|going to|gonna|should|shall|hope to|plan to|aim to|by|can)"
 # Said of a finished piece of work. The past participle alone is not enough ("it will be signed").
@@ -51,8 +51,10 @@ _SLIPPED = re.compile(
     r"not ready)\b"
 )
 _SLIPPED_NEAR_DATE = re.compile(
-    r"\b(?:call it|realistically|more like|now (?:saying|looking at)|at the earliest|"
-    r"let's say|instead)\b"
+    r"\b(?:call it|realistically|more like|now|at the earliest|let's say|say|instead|reckons?|"
+    r"looking like|going to be|gonna be|will be|'ll be|expecting|till|until|after|late|later|"
+    r"moves?|rolls? into|spill\w* into|slid|bumped|miss(?:es|ed)?|won't be ready|isn't going to be|"
+    r"not going to be|one more|didn't get to|only through)\b"
 )
 _DROPPED = re.compile(
     r"\b(?:forget (?:about )?(?:it|that|the|this|those)|not needed|(?:no longer|not) (?:need(?:ed)?|"
@@ -61,7 +63,69 @@ _DROPPED = re.compile(
     r"descope|let (?:it|that|this) go|not doing (?:it|that|this)|off the list|(?:won't|no need to) "
     r"bother|no point|not worth|moot|dead in the water|off the table|abandon(?:ed)?|"
     r"don't need (?:it|that|this|the)|nobody needs|we'll skip|skip (?:it|that|the)|"
-    r"take (?:it|that|the .{1,30}) off)\b"
+    r"take (?:it|that|the .{1,30}) off|dropp(?:ed|ing) (?:it|that|this|them)|(?:is|are|was|been|'s) "
+    r"dropped|drop it|(?:is|are|'s|that's) (?:off|cut|dead|"
+    r"a no|a non-starter)|decided not to|agreed not to|no need for|non-starter|pointless|retired|"
+    r"given up|gave up|off (?:my|the|our) (?:list|plan|roadmap)|off the plan|struck off|"
+    r"stopp(?:ed|ing) (?:it|that|the|work)|not (?:going ahead|happening)|won't be (?:doing|needed))\b"
+)
+# A plain report in the past tense ("Ran the dedupe", "Kate tested it on four phones") says work is
+# finished; it counts only with the commitment's own words in it.
+_PAST = re.compile(
+    r"\b(?:ran|wrote|got|made|gave|sent|did|put|took|built|met|spoke|told|found|brought|paid|"
+    r"caught|kept|held|sold|saw|heard|[a-z]{3,}ed)\b|\b(?:is|are|'s) (?:in|up|live|out|through|"
+    r"locked|approved|signed)\b|\ball (?:fine|good|green|answered)\b"
+)
+_NOT_PAST = frozenset(
+    [
+        "need",
+        "needed",
+        "based",
+        "used",
+        "interested",
+        "concerned",
+        "supposed",
+        "worried",
+        "scheduled",
+        "planned",
+        "expected",
+        "wanted",
+        "asked",
+        "decided",
+        "agreed",
+        "started",
+        "delayed",
+        "moved",
+        "pushed",
+        "bumped",
+        "dropped",
+        "stopped",
+        "cancelled",
+        "missed",
+        "slipped",
+        "blocked",
+        "discussed",
+        "talked",
+        "mentioned",
+        "raised",
+        "flagged",
+        "suggested",
+        "proposed",
+        "hoped",
+        "tried",
+        "waited",
+        "assumed",
+        "seemed",
+        "looked",
+        "sounded",
+        "red",
+        "bed",
+        "shed",
+        "need",
+        "embed",
+        "speed",
+        "feed",
+    ]
 )
 _OPEN = re.compile(
     r"\b(?:on track|in progress|working on|halfway|half way|underway|under way|still (?:on|going|"
@@ -149,10 +213,16 @@ class _Cue:
     unit: Unit
 
 
-def _cue(u: Unit, dated: bool) -> Progress | None:
-    """The status a unit of speech states, if any; `dated` when it names a time."""
+# What a unit says before it is tied to a commitment: a status, "moved" (a new time with words
+# that may mean a slip: a slip only if the time is later than the due date), or "reported" (a
+# plain past-tense report: done only if it names the work itself).
+Cue = Literal["done", "slipped", "moved", "dropped", "open", "reported"]
+
+
+def _cue(u: Unit, dated: bool) -> Cue | None:
+    """What a unit of speech states, if anything; `dated` when it names a time."""
     text = u.norm
-    if _DROPPED.search(text):
+    if _DROPPED.search(text) and not u.question:
         return "dropped"
     m = _DONE.search(text)
     if (
@@ -163,15 +233,27 @@ def _cue(u: Unit, dated: bool) -> Progress | None:
         and not _THEIR_PART.search(text, m.end())
     ):
         return "done"
-    slip = _SLIPPED.search(text) or (dated and _SLIPPED_NEAR_DATE.search(text))
+    strong = _SLIPPED.search(text)
+    weak = dated and _SLIPPED_NEAR_DATE.search(text)
+    slip = strong or weak
     if (
         slip
+        and not u.question
         and not re.search(r"\b(?:if|when|unless|once)\b", text[: slip.start()])
         and (not _PROMISE.search(text) or _EXPLICIT_SLIP.search(text))
     ):
-        return "slipped"
+        return "slipped" if strong else "moved"
     if _OPEN.search(text):
         return "open"
+    past = next((m for m in _PAST.finditer(text) if m.group(0) not in _NOT_PAST), None)
+    if (
+        past
+        and not u.question
+        and not _HEDGED_DONE.search(text)
+        and not _PROMISE.search(text)
+        and not _THEIR_PART.search(text)
+    ):
+        return "reported"
     return None
 
 
@@ -194,9 +276,9 @@ def link(
         by_turn.setdefault(u.turn, []).append(u)
     found: dict[str, tuple[_Cue, float]] = {}
     for u in units:
-        dated = find_due(u.quote, meeting.date) is not None
-        status = _cue(u, dated)
-        if status is None:
+        when = find_due(u.quote, meeting.date)
+        cue = _cue(u, when is not None)
+        if cue is None:
             continue
         own = content(u.tokens)
         turn = by_turn[u.turn]
@@ -222,6 +304,17 @@ def link(
         if best is None or best[0] < THRESHOLD:
             continue
         score, c = best
+        status: Progress
+        if cue == "reported":
+            if not own & topics[c.id]:
+                continue
+            status = "done"
+        elif cue == "moved":
+            # "It'll be done by Friday" is a slip only when Friday is later than it was due.
+            day = when.date if when is not None else None
+            status = "slipped" if day and (c.due is None or day > c.due) else "open"
+        else:
+            status = cue
         previous = found.get(c.id)
         # Later word wins, but "still on track" never undoes a "done" said earlier in the meeting.
         if previous is None or status != "open" or previous[0].status == "open":
@@ -230,24 +323,24 @@ def link(
     for c in commitments:
         if c.id not in found:
             continue
-        cue, score = found[c.id]
+        said, score = found[c.id]
         new_due, new_text = None, None
-        if cue.status == "slipped":
+        if said.status == "slipped":
             # The new time may come a sentence later: "It needs a few more days. Call it the 17th."
-            rest = by_turn[cue.unit.turn]
-            for later in rest[rest.index(cue.unit) : rest.index(cue.unit) + 3]:
-                due = find_due(later.quote, meeting.date)
+            rest = by_turn[said.unit.turn]
+            for after in rest[rest.index(said.unit) : rest.index(said.unit) + 3]:
+                due = find_due(after.quote, meeting.date)
                 if due is not None:
                     new_due, new_text = due.date, due.text
                     break
         updates.append(
             StatusUpdate(
                 commitment=c.id,
-                status=cue.status,
+                status=said.status,
                 new_due=new_due,
                 new_due_text=new_text,
                 evidence=[
-                    Evidence(turn=cue.unit.turn, speaker=cue.unit.speaker, quote=cue.unit.quote)
+                    Evidence(turn=said.unit.turn, speaker=said.unit.speaker, quote=said.unit.quote)
                 ],
                 confidence=round(min(0.95, 0.4 + score / 4), 3),
             )
@@ -270,9 +363,3 @@ def same_commitment(c: OpenCommitment, owner: str | None, words: str) -> bool:
         return False
     shared = topic & content(_words(words))
     return len(shared) >= 2 and len(shared) >= 0.5 * min(len(topic), 6)
-
-
-def resolve_day(text: str, day: dt.date | None) -> dt.date | None:
-    """A due phrase resolved against a meeting date (for the LLM path's `new_due_text`)."""
-    due = find_due(text, day)
-    return due.date if due else None
