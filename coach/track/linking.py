@@ -133,12 +133,26 @@ _OPEN = re.compile(
     r"in flight|in review|with legal|waiting on|chasing)\b"
 )
 # "we're done" closes a meeting, not a piece of work.
-_CLOSING = re.compile(r"\b(?:we're|we are|i'm|i am|i think we're) done(?: here| for today)?$")
+_CLOSING = re.compile(
+    r"\b(?:we're|we are|i'm|i am|i think we're) done(?: here| for today)?$|meeting is closed|"
+    r"off my plate"
+)
+# Part of the work: "six of twelve touchpoints are drafted", "the data model part is finished,
+# the rest not yet", "steps one to three are tracked".
+_PARTIAL = re.compile(
+    r"\b(?:\w+ (?:of|out of) (?:the )?\w+ (?:are|is|have|has|were)|steps? \w+ (?:to|and) \w+|"
+    r"(?:part|half|some|most) (?:of (?:it|them|the \w+) )?(?:is|are|'s|was|were) (?:done|finished|"
+    r"in|live|built|drafted)|not yet|half done|partly|partially|the rest)\b"
+)
 _HEDGED_DONE = re.compile(rf"\b{_NOT_YET}\b|n't\b|\b{_FUTURE}\b")
 # Someone else's share of the work: "the vendor finished their part".
 _THEIR_PART = re.compile(r"\b(?:their|its|his|her) (?:part|side|bit|end|piece|half)\b")
 # A fresh promise ("I'll ask them to put the new date in writing") is no slip by itself.
-_PROMISE = re.compile(r"\b(?:i'll|i will|we'll|we will|i'm going to|we're going to|let me)\b")
+# Speech-to-text drops apostrophes: "ill send", "im going to".
+_PROMISE = re.compile(
+    r"\b(?:i'll|ill|i will|we'll|we will|i'm going to|im going to|we're going to|were going to|"
+    r"let me|i can|we can)\b"
+)
 _EXPLICIT_SLIP = re.compile(
     r"\b(?:slip\w*|push\w* (?:it |that |this )?(?:back|out|to)|delay\w*|another (?:week|few days|"
     r"couple)|(?:more|extra) time|won't make|not (?:gonna|going to) make|move (?:it|that) to)\b"
@@ -224,6 +238,8 @@ def _cue(u: Unit, dated: bool) -> Cue | None:
     text = u.norm
     if _DROPPED.search(text) and not u.question:
         return "dropped"
+    if _PARTIAL.search(text):
+        return "open"
     m = _DONE.search(text)
     if (
         m
@@ -306,9 +322,12 @@ def link(
         score, c = best
         status: Progress
         if cue == "reported":
-            if not own & topics[c.id]:
+            # A past-tense report counts when it names the work and comes from, or names, its owner.
+            by_owner = c.owner is not None and (u.speaker == c.owner or _named(c.owner, u, near))
+            if not (own & topics[c.id] and by_owner):
                 continue
             status = "done"
+
         elif cue == "moved":
             # "It'll be done by Friday" is a slip only when Friday is later than it was due.
             day = when.date if when is not None else None
