@@ -223,3 +223,35 @@ if __name__ == "__main__":
     import sys
 
     screenshot_example(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/report.png"))
+
+
+def test_the_series_page_draws_its_charts(browser: Any, tmp_path: Path, output: Path) -> None:
+    """coach track status as HTML: both SVG charts render, with nothing fetched or blocked."""
+    from coach.render.series import render_status
+    from coach.track.series import add, status
+    from coach.track.store import Store
+
+    folder = EXAMPLE.parent.parent / "evals" / "series" / "dev" / "larkfield-bank-weekly"
+    with Store(tmp_path / "s.db") as store:
+        for n in range(1, 5):
+            path = folder / f"m{n}.txt"
+            transcript = load_transcript(path)
+            assert transcript.date is not None
+            add(store, "larkfield", file=path.name, data=path.read_bytes(), transcript=transcript,
+                report=None, day=transcript.date,
+                analyze=lambda t, d, o: analyze(t, date=d, open_commitments=o))  # fmt: skip
+        page_html = render_status(status(store, "larkfield", transcript.date), "html")
+    path = tmp_path / "series.html"
+    path.write_text(page_html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("request", lambda r: None if r.url == path.as_uri() else problems.append(r.url))
+    pg.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    pg.goto(path.as_uri())
+    boxes = [svg.bounding_box() for svg in pg.query_selector_all("svg")]
+    assert len(boxes) == 2 and all(b and b["width"] > 150 and b["height"] > 60 for b in boxes)
+    assert pg.locator("svg polyline").count() == 2  # open and closed over time
+    pg.screenshot(path=str(output / "series-status.png"), full_page=True)
+    context.close()
+    assert problems == [], problems

@@ -157,9 +157,9 @@ def flags_chart(status: SeriesStatus) -> Markup:
     rows = [
         c for c in CATEGORIES if any(c in _flagged(status, i) for i in range(len(status.meetings)))
     ]
-    cell, left, top = 26, 190, 40
+    cell, row, left, top = 48, 26, 190, 40
     width = left + cell * max(1, len(status.meetings)) + 10
-    height = top + cell * max(1, len(rows)) + 10
+    height = top + row * max(1, len(rows)) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" aria-labelledby="flags-title">',
@@ -171,9 +171,9 @@ def flags_chart(status: SeriesStatus) -> Markup:
             f'<text x="{x}" y="{top - 8}" font-size="10" text-anchor="middle">{escape(_short(m.date))}</text>'
         )
     for r, category in enumerate(rows):
-        y = top + r * cell
+        y = top + r * row
         parts.append(
-            f'<text x="{left - 8}" y="{y + cell // 2 + 4}" font-size="11" text-anchor="end">'
+            f'<text x="{left - 8}" y="{y + row // 2 + 4}" font-size="11" text-anchor="end">'
             f"{escape(category_title(category))}</text>"
         )
         colour = _CATEGORY_COLOURS[CATEGORIES.index(category)]
@@ -182,7 +182,7 @@ def flags_chart(status: SeriesStatus) -> Markup:
             fill = colour if n else "#f6f8fa"
             label = f"{category_title(category)}, {_short(status.meetings[i].date)}: {n} flag(s)"
             parts.append(
-                f'<rect x="{left + i * cell + 2}" y="{y + 2}" width="{cell - 4}" height="{cell - 4}" '
+                f'<rect x="{left + i * cell + 4}" y="{y + 2}" width="{cell - 8}" height="{row - 4}" '
                 f'rx="3" fill="{fill}" stroke="#d0d7de"><title>{escape(label)}</title></rect>'
             )
     if not rows:
@@ -219,6 +219,8 @@ def commitments_chart(status: SeriesStatus) -> Markup:
             parts.append(
                 f'<circle cx="{x}" cy="{y}" r="3.5" fill="{colour}"><title>{name}: {p[idx]} '
                 f"after {escape(_short(status.meetings[i].date))}</title></circle>"
+                f'<text x="{x}" y="{float(y) - 7:.1f}" font-size="10" text-anchor="middle" '
+                f'fill="{colour}">{p[idx]}</text>'
             )
     for i, m in enumerate(status.meetings):
         x = xy(i, 0).split(",")[0]
