@@ -315,3 +315,24 @@ def test_you_is_the_person_who_thanks_for_the_promise() -> None:
         "Dana: Fine.\nRaj: I'll send you the pack tomorrow.\nLee: The CRM is down again.\n"
     )
     assert "you" in unclear.action_items[0].description.split()  # a wrong name is worse than "you"
+
+
+def test_concerns_in_plain_words_are_found_by_the_learned_model() -> None:
+    """No stock phrase ("I'm worried", "I'm concerned"): the objection model reads them anyway."""
+    from coach.engines.offline.model import load_weights
+
+    assert load_weights().objection is not None  # the shipped weights carry the model
+    r = analyze(
+        "Priya Shah: So the plan is to move all the campaign data into the new platform by March.\n"
+        "Tom Reed: I don't see how we do that without a data protection review, honestly it feels rushed.\n"
+        "Priya Shah: Right. Next item, the spring launch budget.\n"
+        "Tom Reed: Sure.\n"
+        "Ana Ruiz: Is anyone checking whether the agency can even access customer records? That bothers me.\n"
+        "Priya Shah: Good question, Tom's team will run an access review this week before anything is shared.\n",
+        roles={"Priya Shah": "CMO", "Tom Reed": "CIO", "Ana Ruiz": "marketing"},
+        date="2026-03-02",
+    )
+    by = {o.speaker: o for o in r.objections}
+    assert by["Tom Reed"].answered is False and by["Tom Reed"].response is None
+    assert by["Ana Ruiz"].answered is True
+    assert by["Ana Ruiz"].response is not None and "access review" in by["Ana Ruiz"].response.quote

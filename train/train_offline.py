@@ -63,7 +63,7 @@ AMI_RECALL = {"action": 0.0, "decision": 0.0}  # the engine's recall floor serve
 MIN_WEIGHT = 0.02  # smaller weights are dropped from the shipped file
 MIN_COUNT = 3  # a feature must occur in this many training samples
 # How much each source counts for each model, on top of the sample's own weight.
-SOURCE_WEIGHT: dict[str, dict[str, float]] = {"action": {}, "decision": {}}
+SOURCE_WEIGHT: dict[str, dict[str, float]] = {"action": {}, "decision": {}, "objection": {}}
 VOCAB_MIN_GROUPS = 3
 RULE_SCALE = 1.0  # a word must occur in this many meetings of each corpus to be known
 
@@ -77,6 +77,7 @@ class Sample:
     group: str  # the meeting (or sentence file) it comes from, for grouped folds
     weight: float
     source: str  # dev | ami | sentences
+    objection: int | None = None  # AMI has no objection labels: None there
 
     def features(self, vocab: frozenset[str]) -> list[str]:
         """Rules and the lexicon over the vocabulary."""
@@ -158,6 +159,7 @@ def dev_samples(meetings: list[tuple[GoldMeeting, Context]], source: str = "dev"
         transcript = _transcript(m)
         a_pos, a_skip, _ = _anchor_sets(m.gold.action_items, transcript)
         d_pos, d_skip, _ = _anchor_sets(m.gold.decisions, transcript)
+        o_pos, o_skip = _objection_spans(m.gold.objections or [], transcript)
         for u in ctx.units:
             samples.append(
                 Sample(
@@ -167,9 +169,18 @@ def dev_samples(meetings: list[tuple[GoldMeeting, Context]], source: str = "dev"
                     f"{source}:{m.name}",
                     1.0,
                     source,
+                    _label(u, o_pos, o_skip) if m.gold.objections is not None else None,
                 )
             )
     return samples
+
+
+def _objection_spans(items: list, transcript) -> tuple[list, list]:  # type: ignore[no-untyped-def]
+    """Concerns raised are positive; optional ones are skipped."""
+    pos, skip = [], []
+    for g in items:
+        (skip if g.optional else pos).extend(spans(g.quote, transcript))
+    return pos, skip
 
 
 _TRANSCRIPTS: dict[str, object] = {}
@@ -251,6 +262,7 @@ def sentence_samples(path: Path) -> list[Sample]:
                 f"sent:{n % 50}",
                 SENTENCE_WEIGHT,
                 "sentences",
+                int(act == "objection"),
             )
         )
     return samples
@@ -349,6 +361,44 @@ def sweep_threshold(
     print(
         f"  {key}: threshold {best[1]:.3f}, out-of-fold item F1 {best[0]:.3f}, "
         f"AMI recall {chosen[3] if chosen[3] is not None else float('nan'):.3f} at {chosen[2]:.1f} per meeting"
+    )
+    return round(best[1], 3)
+
+
+def sweep_objections(
+    meetings: list[tuple[GoldMeeting, Context]], samples: list[Sample], oof: np.ndarray
+) -> float:
+    """The threshold with the best out-of-fold objection F1 on the annotated meetings."""
+    from coach.engines.offline.model import Binary
+    from coach.engines.offline.objections import find_objections
+    from coach.evals.scoring import Counts, match
+
+    by_group: dict[str, list[float]] = {}
+    for s, p in zip(samples, oof, strict=True):
+        by_group.setdefault(s.group, []).append(float(p))
+    best = (-1.0, 0.5, 0.0, 0.0)
+    for t in np.arange(0.2, 0.91, 0.025):
+        counts = Counts()
+        for m, ctx in meetings:
+            if m.gold.objections is None:
+                continue
+            source = "meet" if m.transcript_path.parent == TRAIN_MEETINGS else "dev"
+            probs = by_group.get(f"{source}:{m.name}")
+            if probs is None:
+                continue
+            found = find_objections(ctx, model=Binary(0.0, {}, float(t)), probs=probs)
+            gold = m.gold.objections
+            pairs = match([o.evidence for o in found], gold, _transcript(m))
+            matched = {g for _, g in pairs}
+            counts.tp += sum(1 for _, g in pairs if not gold[g].optional)
+            counts.fp += len(found) - len(pairs)
+            counts.fn += sum(1 for i, g in enumerate(gold) if i not in matched and not g.optional)
+        p, r, f1 = counts.prf()
+        if f1 > best[0]:
+            best = (f1, float(t), p, r)
+    print(
+        f"  objection: threshold {best[1]:.3f}, out-of-fold item P {best[2]:.3f} R {best[3]:.3f} "
+        f"F1 {best[0]:.3f}"
     )
     return round(best[1], 3)
 
@@ -592,6 +642,12 @@ def fit_all(
             "weights": _weights_dict(model, vec),
             "threshold": sweep_threshold(key, dev + data.meet, samples, oof, cap, data.ami_fit),
         }
+    model, vec, oof = fit_binary(samples, "objection", c_acts, vocab)
+    out["objection"] = {
+        "bias": round(float(model.intercept_[0]), 4),
+        "weights": _weights_dict(model, vec),
+        "threshold": sweep_objections(dev + data.meet, samples, oof),
+    }
     base_f, base_l = data.category_base  # sentences and AMI "none"
     annotated = dev + data.meet
     all_f, all_l = meeting_category_samples(annotated)
@@ -624,6 +680,7 @@ def fit_all(
 
 
 _EMPTY = {
+    "objection": {"bias": 0, "weights": {}},
     "action": {"bias": 0, "weights": {}},
     "decision": {"bias": 0, "weights": {}},
     "flag": {"bias": 0, "weights": {}},

@@ -43,7 +43,9 @@ class OfflineEngine:
                 ctx, w.action, [t.text for t in transcript.turns], meeting.date, w.vocab
             ),
             decisions=find_decisions(ctx, w.decision, w.vocab, meeting_date=meeting.date),
-            objections=find_objections(ctx, gap_scores(tallies), w.unit_threshold),
+            objections=find_objections(
+                ctx, gap_scores(tallies), w.unit_threshold, model=w.objection, vocab=w.vocab
+            ),
             discussed=discussed,
         )
         owned = {e.turn for a in findings.action_items if a.owner for e in a.evidence}

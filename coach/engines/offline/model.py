@@ -83,6 +83,7 @@ class Weights:
     decision: Binary
     category: Multiclass
     flag: Binary  # meeting level: is this category a gap here?
+    objection: Binary | None = None  # a concern raised (older weight files have none)
     unit_threshold: float = 0.5  # a unit counts as a category signal at this probability
     vocab: frozenset[str] | None = None  # words the commitment and decision models know
     meta: dict[str, object] = field(default_factory=dict)
@@ -95,6 +96,7 @@ class Weights:
             decision=self.decision.without(prefix),
             category=self.category.without(prefix),
             flag=self.flag.without(prefix),
+            objection=self.objection.without(prefix) if self.objection else None,
         )
 
 
@@ -122,6 +124,7 @@ def parse_weights(data: dict) -> Weights:
         decision=_binary(data["decision"]),
         category=_multiclass(data["category"]),
         flag=_binary(data["flag"]),
+        objection=_binary(data["objection"]) if "objection" in data else None,
         unit_threshold=float(data.get("unit_threshold", 0.5)),
         vocab=frozenset(data["vocab"]) if "vocab" in data else None,
         meta=dict(data.get("meta", {})),

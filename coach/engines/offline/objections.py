@@ -7,9 +7,11 @@ warn about: the report says whose concern went unanswered.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from coach.engines.offline.features import CONTENT_STOP, Context
+from coach.engines.offline.features import CONTENT_STOP, Context, extract
 from coach.engines.offline.flags import pushes_back
+from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
 from coach.models import Evidence, Objection
 
@@ -61,17 +63,29 @@ def is_concern(u: Unit, gap: float, threshold: float) -> bool:
 
 
 def find_objections(
-    ctx: Context, gaps: dict[int, float] | None = None, threshold: float = 0.5
+    ctx: Context,
+    gaps: dict[int, float] | None = None,
+    threshold: float = 0.5,
+    *,
+    model: Binary | None = None,
+    probs: Sequence[float] | None = None,
+    vocab: frozenset[str] | None = None,
 ) -> list[Objection]:
     """Concerns in the meeting, each answered (with the answering words) or left hanging.
 
-    `gaps` gives each unit's strongest reading as one of the nine gaps (from the category model).
+    With a learned `model` (or its `probs` per unit), a unit is a concern when its probability
+    reaches the model's threshold; without one, the phrases above and `gaps` (each unit's
+    strongest reading as one of the nine gaps) with pushback decide.
     """
     gaps = gaps or {}
     found: list[Objection] = []
     last: tuple[int, str] | None = None
     for u in ctx.units:
-        if not is_concern(u, gaps.get(u.index, 0.0), threshold):
+        if model is not None:
+            p = probs[u.index] if probs is not None else model.prob(extract(u, ctx, vocab))
+            if p < model.threshold or len(u.tokens) < 3:
+                continue
+        elif not is_concern(u, gaps.get(u.index, 0.0), threshold):
             continue
         if last == (u.turn, u.speaker):
             continue  # one concern per turn: its first words are the quote
