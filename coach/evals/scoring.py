@@ -333,6 +333,11 @@ HEADLINE = (
     "decisions.recall",
     "flags.precision",
     "flags.recall",
+    # coaching depth: reported with intervals too, when the gold has them
+    "action_items.strength_accuracy",
+    "decisions.gaps_f1",
+    "objections.f1",
+    "objections.answered_accuracy",
 )
 # Metrics where a smaller figure is better; the baseline check reads them the other way round.
 LOWER_IS_BETTER = frozenset({"evidence.dropped", "flags.optional_per_meeting"})
@@ -409,9 +414,12 @@ def intervals(
         sample = [scores[rng.randrange(n)] for _ in range(n)]
         metrics = summarise(sample)
         for name in HEADLINE:
-            draws[name].append(metrics[name])
+            if name in metrics:  # depth metrics only where some meeting's gold has them
+                draws[name].append(metrics[name])
     out = {}
     for name, values in draws.items():
+        if len(values) < resamples:  # missing from some resamples: no honest interval
+            continue
         values.sort()
         out[name] = (
             round(values[int(0.025 * (resamples - 1))], 4),
