@@ -318,6 +318,17 @@ def _tracked(
     )
 
 
+def _settled(m: MeetingRow, category: Category) -> bool:
+    """The meeting decided something in the turns where it talked about the category."""
+    cov = m.report.coverage.get(category)
+    if cov is None:
+        return False
+    turns = set(cov.turns)
+    return any(
+        e.turn + d in turns for dec in m.report.decisions for e in dec.evidence for d in (-1, 0, 1)
+    )
+
+
 def recurring_flags(meetings: list[MeetingRow]) -> list[RecurringFlag]:
     """Categories flagged in two meetings or more; resolved when a later meeting discussed the
     category without flagging it, and none flagged it after."""
@@ -331,7 +342,7 @@ def recurring_flags(meetings: list[MeetingRow]) -> list[RecurringFlag]:
             continue
         last = raised[-1]
         after = [m for m in meetings if (m.date, m.id) > (last.date, last.id)]
-        resolved = any(
+        resolved = _settled(last, category) or any(
             (cov := m.report.coverage.get(category)) is not None and cov.state == "discussed"
             for m in after
         )
