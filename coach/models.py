@@ -294,7 +294,10 @@ class RecurringFlag(_Model):
     category: Category
     meetings: list[dt.date | None] = Field(description="dates of the meetings that raised it")
     files: list[str] = Field(default_factory=list, description="those meetings' files")
-    resolved: bool = Field(description="a later meeting discussed it without raising it again")
+    resolved: bool = Field(
+        description="settled: a decision about it where it was last raised, or talked about later "
+        "without being raised again"
+    )
 
 
 class SeriesDecision(_Model):

@@ -330,8 +330,8 @@ def _settled(m: MeetingRow, category: Category) -> bool:
 
 
 def recurring_flags(meetings: list[MeetingRow]) -> list[RecurringFlag]:
-    """Categories flagged in two meetings or more; resolved when a later meeting discussed the
-    category without flagging it, and none flagged it after."""
+    """Categories flagged in two meetings or more. Resolved when the last meeting that raised one
+    also decided something in the turns about it, or a later meeting discussed it unflagged."""
     found: list[RecurringFlag] = []
     seen: dict[Category, list[MeetingRow]] = {}
     for m in meetings:
