@@ -407,3 +407,11 @@ def test_nothing_said_means_nothing_linked() -> None:
         said(("Noor Haddad", "Let's talk about the Q3 campaign calendar."), ("Piet Smit", "Sure."))
         == {}
     )
+
+
+def test_reading_a_missing_store_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "nowhere" / "series.db"
+    code, _, err = track("status", "--series", "s", "--db", db)
+    assert code == 2 and "coach track add" in err and not db.parent.exists()
+    code, out, _ = track("list", "--db", db, "--format", "json")
+    assert code == 0 and json.loads(out) == [] and not db.parent.exists()

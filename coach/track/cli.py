@@ -25,13 +25,14 @@ if TYPE_CHECKING:
     from coach.models import OpenCommitment, Report, Transcript
 
 _STATUS_FORMATS = ("text", "json", "md", "html")
+NO_SERIES = "no series yet; add meetings with: coach track add PATH... --series NAME"
 _DB_HELP = "The series store (default: series.db in the user data folder; COACH_TRACK_DB)."
 
 
-def _store(db: Path | None) -> Any:
+def _store(db: Path | None, *, create: bool = False) -> Any:
     from coach.track.store import Store, default_path
 
-    return Store(db or default_path())
+    return Store(db or default_path(), create=create)
 
 
 @click.group(
@@ -164,7 +165,7 @@ def add(
             open_commitments=offered,
         )
 
-    with _store(db) as store:
+    with _store(db, create=True) as store:
         for day, _, source, data, transcript, report in ready:
             try:
                 added = add_meeting(
@@ -277,6 +278,11 @@ def list_series(db: Path | None, fmt: str) -> None:
     """The series in the store and their meetings."""
     import json
 
+    from coach.track.store import default_path
+
+    if not (db or default_path()).exists():  # nothing tracked yet: an empty list, not an error
+        click.echo("[]" if fmt.lower() == "json" else NO_SERIES)
+        return
     with _store(db) as store:
         found = {
             name: [
@@ -289,7 +295,7 @@ def list_series(db: Path | None, fmt: str) -> None:
         click.echo(json.dumps([{"series": k, "meetings": v} for k, v in found.items()], indent=2))
         return
     if not found:
-        click.echo("no series yet; add meetings with: coach track add PATH... --series NAME")
+        click.echo(NO_SERIES)
     for name, meetings in found.items():
         click.echo(f"{name}  ({len(meetings)} meeting{'s' if len(meetings) != 1 else ''})")
         for m in meetings:

@@ -134,11 +134,16 @@ def _date(text: str | None) -> dt.date | None:
 
 
 class Store:
-    """A series store on disk; use as a context manager."""
+    """A series store on disk; use as a context manager. `create=False` (for reading) refuses a
+    missing file instead of making an empty store."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
         _check_file(path)
+        if not create and not path.exists():
+            raise InputError(
+                f"no series store at {path}; add meetings first with: coach track add PATH... --series NAME"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
