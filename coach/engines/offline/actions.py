@@ -84,6 +84,9 @@ def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
         named = roster.mentioned(u.quote, exclude=u.speaker)
         if accepted and nxt is not None:
             return nxt.speaker, [u, nxt]
+        taken = _taken_on(u, ctx)
+        if taken is not None:  # "He's slammed with the load test, I'll do it. Monday okay?"
+            return taken.speaker, [u, taken]
         if len(named) == 1:
             return named[0], [u]
         following = nxt.speaker if nxt is not None else None
@@ -112,6 +115,16 @@ def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
             u.speaker, u.quote, prev.speaker if prev else None, nxt.speaker if nxt else None
         ), [u]
     return u.speaker, [u]
+
+
+def _taken_on(u: Unit, ctx: Context) -> Unit | None:
+    """A promise later in the reply to a request: "Actually I've got those. I'll forward them today."."""
+    reply = ctx.turn_units(u.turn + 1)
+    if not reply or reply[0].speaker == u.speaker or any(_REFUSE.search(x.norm) for x in reply[:1]):
+        return None
+    return next(
+        (x for x in reply[:3] if _I_WILL.search(x.norm) and not _REFUSE.search(x.norm)), None
+    )
 
 
 # A long meeting where few units pass the threshold is more likely under-read than empty: the
