@@ -33,15 +33,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from coach.evals.gold import GoldItem
 from coach.evals.scoring import match
-from coach.models import (
-    OpenCommitment,
-    Progress,
-    RecurringFlag,
-    Report,
-    TrackedCommitment,
-    Transcript,
-)
+from coach.models import OpenCommitment, Progress, Report, Transcript
 from coach.pipeline import analyze
+from coach.track.models import RecurringFlag, TrackedCommitment
 from coach.track.series import add, status
 from coach.track.store import Store
 from coach.transcripts import load_transcript

@@ -12,8 +12,9 @@ from markupsafe import Markup, escape
 if TYPE_CHECKING:
     from jinja2 import Template
 
-from coach.models import CATEGORIES, Category, SeriesStatus, TrackedCommitment
+from coach.models import CATEGORIES, Category
 from coach.render._common import category_title
+from coach.track.models import SeriesStatus, TrackedCommitment
 
 _CATEGORY_COLOURS = (
     "#0550ae", "#bc4c00", "#116329", "#8250df", "#a40e26", "#7a4100", "#1b7c83", "#6e7781", "#bf3989",

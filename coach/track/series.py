@@ -15,19 +15,21 @@ from coach.models import (
     ActionItem,
     Category,
     Evidence,
-    HistoryEntry,
-    MadeIn,
     OpenCommitment,
-    RecurringFlag,
     Report,
-    SeriesDecision,
-    SeriesMeeting,
-    SeriesStatus,
     StatusUpdate,
-    TrackedCommitment,
     Transcript,
 )
 from coach.track.linking import link, same_commitment
+from coach.track.models import (
+    HistoryEntry,
+    MadeIn,
+    RecurringFlag,
+    SeriesDecision,
+    SeriesMeeting,
+    SeriesStatus,
+    TrackedCommitment,
+)
 from coach.track.store import CommitmentRow, MeetingRow, Store, UpdateRow
 
 # analyze(transcript, date=, open_commitments=) -> Report: the pipeline, with the run's options bound.

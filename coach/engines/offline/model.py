@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -38,7 +39,7 @@ class Binary:
         if isinstance(features, Mapping):
             return _sigmoid(self.bias + sum(w.get(f, 0.0) * v for f, v in features.items()))
         # A feature counts once however often it fires, as it did in training.
-        return _sigmoid(self.bias + sum(w.get(f, 0.0) for f in set(features)))
+        return _sigmoid(self.bias + sum(map(w.get, set(features), repeat(0.0))))
 
     def without(self, prefix: str) -> Binary:
         """The same model with every feature starting with `prefix` switched off."""
@@ -57,12 +58,15 @@ class Multiclass:
 
     def probs(self, features: Iterable[str]) -> dict[str, float]:
         """P(class | features) for every class."""
-        scores = list(self.bias)
-        for f in set(features):
-            row = self.weights.get(f)
-            if row is not None:
-                for i, w in enumerate(row):
-                    scores[i] += w
+        weights = self.weights
+        rows = [row for f in set(features) if (row := weights.get(f)) is not None]
+        # Column sums in C (zip and sum) rather than a Python loop per class: the engine calls
+        # this once per unit, and it was its costliest line.
+        scores = (
+            [b + sum(col) for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
+            if rows
+            else list(self.bias)
+        )
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
