@@ -153,6 +153,7 @@ def test_status_in_every_format(tmp_path: Path) -> None:
     )
     md = status(db, "md")
     assert md.startswith("# larkfield") and "| id | commitment |" in md
+    assert "offline engine" in text and "offline engine" in md  # how far to trust the links
     out = tmp_path / "status.html"
     code, _, err = track(
         "status", "--series", "larkfield", "--db", db, "--today", GOLD["today"], "-o", out

@@ -60,6 +60,18 @@ def _split(status: SeriesStatus) -> _Sections:
     )
 
 
+# Offline status talk is matched by wording: say so, as single reports end with OFFLINE_NOTE.
+OFFLINE_SERIES_NOTE = (
+    "Meetings read by the offline engine: what later meetings said about earlier commitments is "
+    "matched by their wording and can be wrong; check the quotes, or add meetings with "
+    "--provider openai for the fuller reading."
+)
+
+
+def _note(status: SeriesStatus) -> str | None:
+    return OFFLINE_SERIES_NOTE if any(m.provider == "offline" for m in status.meetings) else None
+
+
 def _headline(status: SeriesStatus) -> str:
     parts = _split(status)
     overdue = sum(c.overdue for c in parts.open)
@@ -101,6 +113,8 @@ def _text(status: SeriesStatus) -> str:
     if status.decisions:
         lines += ["", "Decisions"]
         lines += [f"  {_day(d.date)}  {d.description}" for d in status.decisions]
+    if note := _note(status):
+        lines += ["", note]
     return "\n".join(lines) + "\n"
 
 
@@ -147,6 +161,8 @@ def _markdown(status: SeriesStatus) -> str:
     if status.decisions:
         out += ["", "## Decisions", ""]
         out += [f"- {_day(d.date)}: {_md(d.description)}" for d in status.decisions]
+    if note := _note(status):
+        out += ["", f"*{note}*"]
     return "\n".join(out) + "\n"
 
 
@@ -290,4 +306,5 @@ def _html(status: SeriesStatus) -> str:
         flags_chart=flags_chart(status),
         commitments_chart=commitments_chart(status),
         css=Markup(_asset("report.css")),
+        note=_note(status),
     )

@@ -21,6 +21,7 @@ class SeriesMeeting(_Model):
     flags: dict[Category, int] = Field(
         default_factory=dict, description="flags raised, by category"
     )
+    provider: str = Field(default="offline", description="the engine that read the meeting")
 
 
 class MadeIn(_Model):

@@ -275,6 +275,7 @@ def status(store: Store, series: str, today: dt.date) -> SeriesStatus:
                 title=m.title,
                 file=m.file,
                 flags=dict(Counter(f.category for f in m.report.flags)),
+                provider=m.report.engine.provider,
             )
             for m in meetings
         ],
