@@ -302,7 +302,7 @@ def link(
         # The topic may sit beside it in the same turn ("It's closed. The review came back
         # clean"), or, for a short answer, in the question this turn answers.
         near = [w for b in turn[max(0, place - 2) : place + 2] if b is not u for w in b.tokens]
-        if place < 2 and u.turn > 0 and len(u.tokens) < 8:
+        if place < 2 and u.turn > 0 and len(u.tokens) < ANSWER_TOKENS:
             near += [w for b in by_turn.get(u.turn - 1, [])[-2:] for w in b.tokens]
         around = content(near) - own
         best: tuple[float, OpenCommitment] | None = None
@@ -368,6 +368,8 @@ def link(
 
 
 THRESHOLD = 0.6
+# A unit this short at the start of a turn may be an answer: the turn before gives its topic.
+ANSWER_TOKENS = 12
 
 
 def _named(owner: str, u: Unit, near: Sequence[str]) -> bool:
