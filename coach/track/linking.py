@@ -212,9 +212,84 @@ def stem(word: str) -> str:
     return word
 
 
+# Three letters can name the work ("map", "crm", "sso", "app"); these three-letter words do not.
+_SHORT_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "but",
+        "you",
+        "was",
+        "are",
+        "not",
+        "can",
+        "get",
+        "got",
+        "all",
+        "one",
+        "two",
+        "its",
+        "our",
+        "out",
+        "new",
+        "now",
+        "way",
+        "who",
+        "how",
+        "why",
+        "yes",
+        "see",
+        "say",
+        "let",
+        "put",
+        "set",
+        "did",
+        "has",
+        "had",
+        "him",
+        "her",
+        "his",
+        "she",
+        "they",
+        "any",
+        "too",
+        "off",
+        "own",
+        "per",
+        "via",
+        "yet",
+        "ago",
+        "few",
+        "lot",
+        "bit",
+        "big",
+        "end",
+        "day",
+        "use",
+        "may",
+        "try",
+        "ask",
+        "due",
+        "fine",
+        "okay",
+        "sure",
+        "good",
+        "week",
+    ]
+)
+
+
 def content(words: Sequence[str]) -> set[str]:
     """The stems of the words that say what a promise or a remark is about."""
-    return {stem(w) for w in words if len(w) >= 4 and w not in _STOP and w.isascii()}
+    return {
+        stem(w)
+        for w in words
+        if (len(w) >= 4 or (len(w) == 3 and w not in _SHORT_STOP))
+        and w not in _STOP
+        and w.isascii()
+        and w[:1].isalpha()
+    }
 
 
 def _words(text: str) -> list[str]:
@@ -305,21 +380,22 @@ def link(
         if place < 2 and u.turn > 0 and len(u.tokens) < ANSWER_TOKENS:
             near += [w for b in by_turn.get(u.turn - 1, [])[-2:] for w in b.tokens]
         around = content(near) - own
-        best: tuple[float, OpenCommitment] | None = None
+        best: tuple[bool, float, OpenCommitment] | None = None
         for c in commitments:
             topic = topics[c.id]
-            shared = sum(1 / spread[w] for w in own & topic)
-            shared += 0.6 * sum(1 / spread[w] for w in around & topic)
+            named = sum(1 / spread[w] for w in own & topic)
+            shared = named + 0.6 * sum(1 / spread[w] for w in around & topic)
             if shared <= 0:
                 continue
             score = shared
             if c.owner and (u.speaker == c.owner or _named(c.owner, u, near)):
                 score += 0.5
-            if best is None or score > best[0]:
-                best = (score, c)
-        if best is None or best[0] < THRESHOLD:
+            # A commitment the unit names itself beats one only the turns around it name.
+            if best is None or (named > 0, score) > best[:2]:
+                best = (named > 0, score, c)
+        if best is None or best[1] < THRESHOLD:
             continue
-        score, c = best
+        _, score, c = best
         status: Progress
         if cue == "reported":
             # A past-tense report counts when it names the work and comes from, or names, its owner.
