@@ -416,3 +416,17 @@ def test_reading_a_missing_store_creates_nothing(tmp_path: Path) -> None:
     assert code == 2 and "coach track add" in err and not db.parent.exists()
     code, out, _ = track("list", "--db", db, "--format", "json")
     assert code == 0 and json.loads(out) == [] and not db.parent.exists()
+
+
+def test_the_series_scorer_scores_a_series(capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m coach.evals.series: the figures a change to linking is judged by."""
+    from coach.evals.series import main as score_series
+
+    assert score_series([str(SERIES), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["series"] == 1
+    values = figures["figures"]
+    assert all(0.0 <= v <= 1.0 for v in values.values())
+    # A regression guard on the four test meetings: most status changes are read, and right.
+    assert values["status_recall"] >= 0.5 and values["status_precision"] >= 0.5
+    assert values["final_status_accuracy"] >= 0.7

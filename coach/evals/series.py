@@ -1,6 +1,6 @@
 """Score `coach track` on meeting series with gold: commitments made, status changes, recurring flags.
 
-    python -m coach.evals.series evals/series/dev [--json]
+    python -m coach.evals.series evals/series/dev [--json] [--provider openai --model M]
 
 Each series folder holds its meetings and a `series.gold.json` (format in evals/README.md). The
 meetings are added to a fresh store in date order with the offline engine, then the series'
@@ -28,9 +28,11 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coach.errors import CoachError
 from coach.evals.gold import GoldItem
 from coach.evals.scoring import match
 from coach.models import OpenCommitment, Progress, Report, Transcript
@@ -163,8 +165,10 @@ def intervals(
     }
 
 
-def run_series(folder: Path) -> SeriesScore:
-    """Add the series' meetings to a fresh store and score its status against the gold."""
+def run_series(folder: Path, **options: Any) -> SeriesScore:
+    """Add the series' meetings to a fresh store and score its status against the gold.
+
+    `options` go to `coach.analyze` for every meeting (provider, model, base_url, ...)."""
     gold = GoldSeries.model_validate_json((folder / "series.gold.json").read_text(encoding="utf-8"))
     transcripts = {m.file: load_transcript(folder / m.file) for m in gold.meetings}
     roles = {m.file: m.roles for m in gold.meetings}
@@ -174,7 +178,7 @@ def run_series(folder: Path) -> SeriesScore:
             def run(
                 t: Transcript, day: dt.date, offered: list[OpenCommitment], file: str = m.file
             ) -> Report:
-                return analyze(t, roles=roles[file], date=day, open_commitments=offered)
+                return analyze(t, roles=roles[file], date=day, open_commitments=offered, **options)
 
             add(
                 store,
@@ -267,6 +271,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coach.evals.series")
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--json", action="store_true", help="figures as JSON")
+    parser.add_argument("--provider", default="offline", choices=["offline", "openai", "replay"])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--cassettes", type=Path, default=None, help="for --provider replay")
+    parser.add_argument("--record", type=Path, default=None, help="save the LLM exchanges here")
     parser.add_argument(
         "--misses", action="store_true", help="list what was missed (development only)"
     )
@@ -275,7 +284,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not folders:
         print("no series.gold.json under " + " ".join(map(str, args.folders)), file=sys.stderr)
         return 2
-    scores = [run_series(f) for f in folders]
+    options = {
+        "provider": args.provider,
+        "model": args.model,
+        "base_url": args.base_url,
+        "cassettes": args.cassettes,
+        "record": args.record,
+    }
+    try:
+        scores = [run_series(f, **options) for f in folders]
+    except CoachError as exc:
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     figures = summarise(scores)
     spread = intervals(scores)
     if args.json:
