@@ -430,3 +430,36 @@ def test_the_series_scorer_scores_a_series(capsys: pytest.CaptureFixture[str]) -
     # A regression guard on the four test meetings: most status changes are read, and right.
     assert values["status_recall"] >= 0.5 and values["status_precision"] >= 0.5
     assert values["final_status_accuracy"] >= 0.7
+
+
+def test_a_series_changed_during_an_analysis_is_read_again(tmp_path: Path) -> None:
+    """Another process adds an older meeting while this one is analysed: no stale ids, a warning."""
+    from coach import analyze
+    from coach.track.series import add, status
+    from coach.track.store import Store
+    from coach.transcripts import load_transcript
+
+    db = tmp_path / "series.db"
+    m1, m2, m3 = MEETINGS[:3]
+
+    def put(store: Store, path: Path, run: object) -> object:
+        t = load_transcript(path)
+        assert t.date is not None
+        return add(store, "s", file=path.name, data=path.read_bytes(), transcript=t, report=None,
+                   day=t.date, analyze=run)  # type: ignore[arg-type]  # fmt: skip
+
+    plain = lambda t, d, o: analyze(t, date=d, open_commitments=o)  # noqa: E731
+    with Store(db) as store:
+        put(store, m2, plain)
+
+        def meanwhile(t, d, o):  # type: ignore[no-untyped-def]
+            with Store(db) as other:  # a second connection, as another process would have
+                put(other, m1, plain)
+            return plain(t, d, o)
+
+        added = put(store, m3, meanwhile)
+        assert any("changed while this meeting was analysed" in w for w in added.warnings)  # type: ignore[attr-defined]
+        found = status(store, "s", dt.date(2026, 3, 6))
+    assert [m.file for m in found.meetings] == ["m1.txt", "m2.txt", "m3.txt"]
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []

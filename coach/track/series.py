@@ -166,7 +166,22 @@ def add(
             mine = [c for c in store.commitments(series) if c.meeting_id == meeting_id]
             added.commitments = len(mine)
         else:
-            _record(store, series, meeting_id, report, report.updates, earlier, added)
+            updates = report.updates
+            fresh = open_before(store, series, day)
+            if [row.id for row, _ in fresh] != [row.id for row, _ in earlier]:
+                # Another process changed the series while this meeting was analysed: its word on
+                # the commitments open now is read again, offline, inside this transaction.
+                earlier = fresh
+                updates = (
+                    link(transcript, report.meeting, [oc for _, oc in fresh])
+                    if transcript is not None
+                    else []
+                )
+                added.warnings.append(
+                    f"{file}: the series changed while this meeting was analysed; what it says "
+                    "about earlier commitments was read again by the offline engine"
+                )
+            _record(store, series, meeting_id, report, updates, earlier, added)
     return added
 
 
