@@ -218,6 +218,30 @@ def provider_options(func: F) -> F:
     return func
 
 
+def engine_options(
+    *,
+    model: str | None,
+    base_url: str | None,
+    timeout: float | None,
+    no_cache: bool,
+    record: Path | None,
+    cassettes: Path | None,
+    redact: bool | None,
+    concurrency: int,
+) -> dict[str, Any]:
+    """The provider options as `coach.analyze` keywords (every engine-running command passes them)."""
+    return {
+        "model": model,
+        "base_url": base_url,
+        "timeout": timeout,
+        "cache": not no_cache,
+        "record": record,
+        "cassettes": cassettes,
+        "redact": redact,
+        "concurrency": concurrency,
+    }
+
+
 _EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
@@ -506,6 +530,16 @@ def analyze(
         return
     limiter = Limiter(concurrency)  # one for every request of this run
     _RUNNING.append(limiter)
+    options = engine_options(
+        model=model,
+        base_url=base_url,
+        timeout=timeout,
+        no_cache=no_cache,
+        record=record,
+        cassettes=cassettes,
+        redact=redact,
+        concurrency=concurrency,
+    )
 
     def one(item: Loaded) -> tuple[Loaded, Report | CoachError]:
         _, transcript, warnings = item
@@ -513,19 +547,12 @@ def analyze(
             report = run(
                 transcript,
                 provider=provider,
-                model=model,
                 roles=parsed_roles,
                 date=parsed_date,
                 title=title,
                 speakers=parsed_speakers,
-                base_url=base_url,
-                timeout=timeout,
-                cache=not no_cache,
-                record=record,
-                cassettes=cassettes,
-                redact=redact,
-                concurrency=concurrency,
                 limiter=limiter,
+                **options,
             )
         except CoachError as exc:
             if not many:
@@ -948,15 +975,17 @@ def eval_command(
     else:
         analyze_one = runner.engine_analyzer(
             provider,
-            model=model,
-            base_url=base_url,
-            timeout=timeout,
-            cache=not no_cache,
-            record=record,
-            cassettes=cassettes,
-            redact=redact,
-            concurrency=concurrency,
             limiter=limiter,
+            **engine_options(
+                model=model,
+                base_url=base_url,
+                timeout=timeout,
+                no_cache=no_cache,
+                record=record,
+                cassettes=cassettes,
+                redact=redact,
+                concurrency=concurrency,
+            ),
         )
     # Meetings side by side only where requests wait on a server; the offline engine and saved
     # reports are CPU-bound.

@@ -27,7 +27,8 @@ SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
 
 
 @cache
-def _template() -> Template:
+def template(name: str) -> Template:
+    """A page template of coach.render's templates folder, autoescaped."""
     env = Environment(
         loader=PackageLoader("coach.render", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -36,11 +37,11 @@ def _template() -> Template:
     )
     env.filters["day"] = lambda d: f"{d:%a} {d.day} {d:%b %Y}"  # "Tue 17 Nov 2026", any platform
     env.filters["longdate"] = lambda d: f"{d:%A} {d.day} {d:%B %Y}"
-    return env.get_template("report.html.j2")
+    return env.get_template(name)
 
 
 @cache
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     text = (files("coach.render") / "templates" / name).read_text(encoding="utf-8")
     closing = "</style" if name.endswith(".css") else "</script"
     if closing in text.lower():  # would end the element early
@@ -252,9 +253,9 @@ def render_html(report: Report, transcript: Transcript | None = None) -> str:
             page.quotes[o.id].append(responses[o.id])
     turns = page.turns()
     interactive = transcript is not None
-    script = _asset("report.js") if interactive else ""
+    script = asset("report.js") if interactive else ""
     warnings = [w for w in report.warnings if w != OFFLINE_NOTE]
-    return _template().render(
+    return template("report.html.j2").render(
         r=report,
         categories=categories,
         summary=summary(report),
@@ -265,7 +266,7 @@ def render_html(report: Report, transcript: Transcript | None = None) -> str:
         interactive=interactive,
         duration=length(report.meeting.duration_s),
         # Our own files, checked for a closing tag; autoescaping would mangle their quotes.
-        css=Markup(_asset("report.css")),
+        css=Markup(asset("report.css")),
         script=Markup(script),
         csp=Markup(_csp(script)),
         warnings=warnings,

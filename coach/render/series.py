@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
-    from jinja2 import Template
+    pass
 
 from coach.models import CATEGORIES, Category
 from coach.render._common import category_title
@@ -278,24 +277,11 @@ def _counts_over_time(status: SeriesStatus) -> list[tuple[int, int]]:
     return out
 
 
-@cache
-def _template() -> Template:
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(
-        loader=PackageLoader("coach.render", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("series.html.j2")
-
-
 def _html(status: SeriesStatus) -> str:
-    from coach.render.html import _asset
+    from coach.render.html import asset, template
 
     parts = _split(status)
-    return _template().render(
+    return template("series.html.j2").render(
         s=status,
         headline=_headline(status),
         open=parts.open,
@@ -305,6 +291,6 @@ def _html(status: SeriesStatus) -> str:
         title=category_title,
         flags_chart=flags_chart(status),
         commitments_chart=commitments_chart(status),
-        css=Markup(_asset("report.css")),
+        css=Markup(asset("report.css")),
         note=_note(status),
     )

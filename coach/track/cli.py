@@ -14,6 +14,7 @@ from coach.cli import (
     check_provider,
     clean_errors,
     emit,
+    engine_options,
     fail,
     provider_options,
 )
@@ -147,22 +148,26 @@ def add(
         ready.append((day, n, source, data, transcript, report))
     ready.sort(key=lambda r: (r[0], r[1]))
 
+    options = engine_options(
+        model=model,
+        base_url=base_url,
+        timeout=timeout,
+        no_cache=no_cache,
+        record=record,
+        cassettes=cassettes,
+        redact=redact,
+        concurrency=concurrency,
+    )
+
     def analyze(transcript: Transcript, day: dt.date, offered: list[OpenCommitment]) -> Report:
         return run(
             transcript,
             provider=provider,
-            model=model,
             roles=parsed_roles,
             date=day,
             speakers=parsed_speakers,
-            base_url=base_url,
-            timeout=timeout,
-            cache=not no_cache,
-            record=record,
-            cassettes=cassettes,
-            redact=redact,
-            concurrency=concurrency,
             open_commitments=offered,
+            **options,
         )
 
     with _store(db, create=True) as store:
@@ -286,8 +291,8 @@ def list_series(db: Path | None, fmt: str) -> None:
     with _store(db) as store:
         found = {
             name: [
-                {"date": m.date.isoformat(), "title": m.title, "file": m.file}
-                for m in store.meetings(name)
+                {"date": date.isoformat(), "title": title, "file": file}
+                for _, date, title, file in store.headers(name)
             ]
             for name in store.series_names()
         }

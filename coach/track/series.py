@@ -90,9 +90,8 @@ def open_before(
     store: Store, series: str, day: dt.date
 ) -> list[tuple[CommitmentRow, OpenCommitment]]:
     """The series' commitments still open when a meeting on `day` starts."""
-    meetings = store.meetings(series)
-    dates = {m.id: m.date for m in meetings}
-    earlier = {m.id for m in meetings if m.date < day}
+    dates = {mid: date for mid, date, _, _ in store.headers(series)}
+    earlier = {mid for mid, date in dates.items() if date < day}
     commitments = [c for c in store.commitments(series) if c.meeting_id in earlier]
     updates = [u for u in store.updates(series) if u.meeting_id in earlier]
     states = _states(commitments, updates, dates)
@@ -155,7 +154,7 @@ def add(
     with store.transaction() as db:
         if store.has(series, key):
             return Added(file, skipped=True)
-        later = any(m.date > day for m in store.meetings(series))
+        later = any(date > day for _, date, _, _ in store.headers(series))
         meeting_id = store.add_meeting(
             db, series, date=day, file=file, digest=key, report=report, transcript=transcript
         )

@@ -218,6 +218,15 @@ class Store:
             is not None
         )
 
+    def headers(self, series: str) -> list[tuple[int, dt.date, str | None, str]]:
+        """(id, date, title, file) of the series' meetings in date order, without their reports."""
+        rows = self.db.execute(
+            "SELECT m.id, m.date, m.title, m.file FROM meetings m "
+            "JOIN series s ON s.id = m.series_id WHERE s.name = ? ORDER BY m.date, m.id",
+            (series,),
+        )
+        return [(r[0], dt.date.fromisoformat(r[1]), r[2], r[3]) for r in rows]
+
     def meetings(self, series: str) -> list[MeetingRow]:
         """The series' meetings in date order (then in the order they were added)."""
         rows = self.db.execute(
