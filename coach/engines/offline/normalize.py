@@ -42,16 +42,15 @@ MIN_UNIT = 4  # words before a strong opener ("okay so", "I'll") may start a new
 MAX_UNPUNCTUATED = 12  # words before a weak opener ("and", "but") may start a new unit
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str  # the normalised form: lower case, straight apostrophes
     start: int  # offsets in the original turn text
     end: int
+    is_word: bool = field(init=False)  # not punctuation (set once: read for every word, often)
 
-    @property
-    def is_word(self) -> bool:
-        """Not punctuation."""
-        return self.text[:1].isalnum()
+    def __post_init__(self) -> None:
+        self.is_word = self.text[:1].isalnum()
 
 
 @dataclass
