@@ -165,6 +165,16 @@ def _condition_before(u: Unit, ctx: Context) -> tuple[str, int, int] | None:
     return found if found is not None and found[1] <= 3 else None
 
 
+def _condition_of_next(u: Unit, ctx: Context, probs: Sequence[float], threshold: float) -> bool:
+    """Is the unit only the condition of the promise after it in the same turn?"""
+    same = ctx.turn_units(u.turn)
+    at = same.index(u)
+    if at + 1 >= len(same):
+        return False
+    nxt = same[at + 1]
+    return probs[nxt.index] >= threshold and _condition_before(nxt, ctx) is not None
+
+
 _THANKS = re.compile(
     r"^\W*(?:thanks|thank you|cheers|appreciated?|great|perfect|brilliant|lovely)\b"
 )
@@ -190,12 +200,16 @@ def _refused(u: Unit, ctx: Context) -> bool:
 
 
 def best_due(text: str, meeting_date: dt.date | None) -> DueDate | None:
-    """The phrase that reads as the deadline: a day beats a bare period ("for Q1 ... tomorrow")."""
+    """The phrase that reads as the deadline: a day beats a bare period ("for Q1 ... tomorrow"), and
+    a date outside the promise's condition beats one inside it."""
     found = find_all_due(text, meeting_date)
     if not found:
         return None
-    days = [d for d in found if not _PERIOD_ONLY.match(d.text)]
-    return (days or found)[0]
+    days = [d for d in found if not _PERIOD_ONLY.match(d.text)] or found
+    # A date inside the condition is the condition's ("if it lands today I can have it by Friday").
+    cond = find_condition(text)
+    own = [d for d in days if cond is None or not cond[1] <= d.start < cond[2]]
+    return (own or days)[0]
 
 
 def _due(
@@ -244,6 +258,8 @@ def find_action_items(
     for u, p in zip(ctx.units, probs, strict=True):
         if (p < model.threshold and u.index not in floor) or u.index in used:
             continue
+        if _condition_of_next(u, ctx, probs, model.threshold):
+            continue  # "Provided I get it Thursday, | I can finish in two weeks": one promise
         owner, units = _owner(u, ctx)
         if _REQUEST.search(u.norm) and _refused(u, ctx):
             continue  # "Ingrid, could you look at it?" / "I can't before October."

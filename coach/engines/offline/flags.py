@@ -16,6 +16,7 @@ from coach.engines.offline.features import Context, lexicon, placeholder_tokens
 from coach.engines.offline.model import Weights
 from coach.engines.offline.normalize import Unit
 from coach.engines.offline.signals import signal_index
+from coach.engines.offline.signals import tokens as signal_tokens
 from coach.frameworks import load_frameworks
 from coach.models import CATEGORIES, Category, Evidence, Flag, Role, Severity
 
@@ -46,8 +47,14 @@ MAX_EVIDENCE = 4
 def category_features(u: Unit, ctx: Context) -> list[str]:
     """Features of a unit for the category model: its words, framework signals, the speaker's side."""
     feats = lexicon(placeholder_tokens(u, ctx))
-    for hit in signal_index().find(u.norm):
-        feats.append(f"s={hit.category}.{hit.kind}" if hit.kind != "friction" else "s=friction")
+    # The unit's words are the signal tokens, but for a word with two apostrophes ("rock'n'roll").
+    words = (
+        u.tokens
+        if all(t.count("'") < 2 for t in u.tokens)
+        else [t for t, _, _ in signal_tokens(u.norm)]
+    )
+    for category, kind in signal_index().kinds(words):
+        feats.append(f"s={category}.{kind}" if kind != "friction" else "s=friction")
     side = SIDE.get(ctx.roster.role.get(u.speaker, "other"), "other")
     feats.append(f"side={side}")
     if _PUSHBACK.search(u.norm):

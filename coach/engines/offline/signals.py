@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -53,8 +54,16 @@ class SignalIndex:
     def find(self, text: str) -> list[Hit]:
         """All signal phrases in a text; at one position the longest phrase per category and kind counts."""
         toks = tokens(text)
-        words = [t for t, _, _ in toks]
-        hits: list[Hit] = []
+        return [
+            Hit(category, kind, phrase, toks[i][1], toks[i + n - 1][2])
+            for i, n, category, kind, phrase in self._matches([t for t, _, _ in toks])
+        ]
+
+    def kinds(self, words: list[str]) -> list[tuple[str, str]]:
+        """(category, kind) of every signal phrase in a list of lower-case words, as `find` counts them."""
+        return [(category, kind) for _, _, category, kind, _ in self._matches(words)]
+
+    def _matches(self, words: list[str]) -> Iterator[tuple[int, int, str, str, str]]:
         for i, word in enumerate(words):
             entries = self.by_first.get(word)
             if not entries:
@@ -63,11 +72,10 @@ class SignalIndex:
             for phrase_toks, category, kind, phrase in entries:
                 n = len(phrase_toks)
                 key = (category, kind == "topics")
-                if key in taken or tuple(words[i : i + n]) != phrase_toks:
+                if key in taken or (n > 1 and tuple(words[i : i + n]) != phrase_toks):
                     continue
                 taken.add(key)
-                hits.append(Hit(category, kind, phrase, toks[i][1], toks[i + n - 1][2]))
-        return hits
+                yield i, n, category, kind, phrase
 
 
 @cache
