@@ -112,8 +112,8 @@ def find_decisions(
                 used.add(u.index)
                 continue
         # A bare "deal" scores low on its own words; what it settles carries the weight. A proposal
-        # half-way to the threshold that someone settles in so many words is a decision.
-        settles = proposal is not None and scores[proposal.index] >= model.threshold / 2
+        # said as one ("how about...") or half-way to the threshold, settled so, is a decision.
+        settles = proposal is not None and scores[proposal.index] >= model.threshold / 3
         if p < model.threshold and u.index not in floor and not settles:
             continue
         units = [proposal, u] if proposal is not None else [u]
