@@ -1473,7 +1473,7 @@ def doctor() -> None:
 # Last: the track commands reuse this module's options and error handling.
 from coach.track.cli import track  # noqa: E402
 
-main.add_command(track)
+main.add_command(track)  # type: ignore[has-type]  # mypy cannot type it inside the import cycle
 
 if __name__ == "__main__":  # pragma: no cover
     main()
