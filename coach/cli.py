@@ -1470,10 +1470,14 @@ def doctor() -> None:
     click.echo(f"default provider: {os.environ.get('COACH_PROVIDER', 'offline')}")
 
 
-# Last: the track commands reuse this module's options and error handling.
-from coach.track.cli import track  # noqa: E402
+def _add_track() -> None:
+    # Imported here, last: the track commands reuse this module's options and error handling.
+    from coach.track.cli import track
 
-main.add_command(track)  # type: ignore[has-type]  # mypy cannot type it inside the import cycle
+    main.add_command(track)
+
+
+_add_track()
 
 if __name__ == "__main__":  # pragma: no cover
     main()
