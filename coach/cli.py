@@ -162,7 +162,8 @@ def emit(text: str, out: Path | None) -> None:
 
 
 def provider_options(func: F) -> F:
-    """The options every command that runs an engine shares."""
+    """The options every command that runs an engine shares: it gets `provider`, and the rest as
+    `engine`, a dict of `coach.analyze` keywords."""
     options = [
         click.option(
             "--provider",
@@ -213,33 +214,37 @@ def provider_options(func: F) -> F:
             help="LLM requests in flight at once, over all parts and meetings of the run.",
         ),
     ]
+
+    @functools.wraps(func)
+    def bundled(
+        *args: Any,
+        model: str | None,
+        base_url: str | None,
+        timeout: float | None,
+        no_cache: bool,
+        record: Path | None,
+        cassettes: Path | None,
+        redact: bool | None,
+        concurrency: int,
+        **kwargs: Any,
+    ) -> Any:
+        # The command gets them once, as `coach.analyze` keywords.
+        engine = {
+            "model": model,
+            "base_url": base_url,
+            "timeout": timeout,
+            "cache": not no_cache,
+            "record": record,
+            "cassettes": cassettes,
+            "redact": redact,
+            "concurrency": concurrency,
+        }
+        return func(*args, engine=engine, **kwargs)
+
+    wrapped: Any = bundled
     for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def engine_options(
-    *,
-    model: str | None,
-    base_url: str | None,
-    timeout: float | None,
-    no_cache: bool,
-    record: Path | None,
-    cassettes: Path | None,
-    redact: bool | None,
-    concurrency: int,
-) -> dict[str, Any]:
-    """The provider options as `coach.analyze` keywords (every engine-running command passes them)."""
-    return {
-        "model": model,
-        "base_url": base_url,
-        "timeout": timeout,
-        "cache": not no_cache,
-        "record": record,
-        "cassettes": cassettes,
-        "redact": redact,
-        "concurrency": concurrency,
-    }
+        wrapped = option(wrapped)
+    return wrapped
 
 
 _EXTENSIONS = {
@@ -418,8 +423,7 @@ def main(ctx: click.Context) -> None:
 def analyze(
     paths: tuple[str, ...],
     provider: str,
-    model: str | None,
-    base_url: str | None,
+    engine: dict[str, Any],
     fmt: str | None,
     out: str | None,
     skip_existing: bool,
@@ -427,14 +431,8 @@ def analyze(
     meeting_date: str | None,
     title: str | None,
     speakers: str | None,
-    timeout: float | None,
-    no_cache: bool,
-    record: Path | None,
-    cassettes: Path | None,
     dry_run: bool,
     max_cost: float | None,
-    redact: bool | None,
-    concurrency: int,
 ) -> None:
     """Analyse transcripts: a file, several files, or - (or nothing) for standard input.
 
@@ -450,7 +448,7 @@ def analyze(
     from coach.speakers import parse_speakers
     from coach.transcripts import load_transcript_with_warnings
 
-    check_provider(provider, cassettes)
+    check_provider(provider, engine["cassettes"])
     parsed_speakers = parse_speakers(speakers)
     sources = list(paths) or ["-"]
     many = len(sources) > 1
@@ -517,7 +515,14 @@ def analyze(
     costs = provider == "openai"  # replayed answers and the offline engine cost nothing
     if loaded and (dry_run or (costs and max_cost is not None)):
         figures = _estimates(
-            loaded, provider, model, parsed_roles, parsed_date, base_url, redact, title
+            loaded,
+            provider,
+            engine["model"],
+            parsed_roles,
+            parsed_date,
+            engine["base_url"],
+            engine["redact"],
+            title,
         )
         if dry_run:
             _print_dry_run(figures, many, json_form=chosen in ("json", "jsonl"))
@@ -528,18 +533,8 @@ def analyze(
     if dry_run or not loaded:
         _exit_for(failures)
         return
-    limiter = Limiter(concurrency)  # one for every request of this run
+    limiter = Limiter(engine["concurrency"])  # one for every request of this run
     _RUNNING.append(limiter)
-    options = engine_options(
-        model=model,
-        base_url=base_url,
-        timeout=timeout,
-        no_cache=no_cache,
-        record=record,
-        cassettes=cassettes,
-        redact=redact,
-        concurrency=concurrency,
-    )
 
     def one(item: Loaded) -> tuple[Loaded, Report | CoachError]:
         _, transcript, warnings = item
@@ -552,7 +547,7 @@ def analyze(
                 title=title,
                 speakers=parsed_speakers,
                 limiter=limiter,
-                **options,
+                **engine,
             )
         except CoachError as exc:
             if not many:
@@ -571,7 +566,7 @@ def analyze(
     )
     # Meetings side by side for an LLM (the limiter bounds the requests); the offline engine is
     # CPU-bound and gains nothing from threads. Reports come back, and are written, in input order.
-    workers = concurrency if provider != "offline" else 1
+    workers = engine["concurrency"] if provider != "offline" else 1
     collected: list[tuple[str, Transcript, Report]] = []
     with _Progress(len(loaded) if many else 0) as progress:
         results = ordered(one, loaded, workers, on_interrupt=limiter.cancel)
@@ -899,8 +894,7 @@ def _clock(seconds: float) -> str:
 @clean_errors
 def eval_command(
     provider: str,
-    model: str | None,
-    base_url: str | None,
+    engine: dict[str, Any],
     dataset: Path | None,
     report_path: Path | None,
     markdown_path: Path | None,
@@ -911,12 +905,6 @@ def eval_command(
     noise_seed: int | None,
     explain: bool,
     use_batch: bool,
-    cassettes: Path | None,
-    record: Path | None,
-    timeout: float | None,
-    no_cache: bool,
-    redact: bool | None,
-    concurrency: int,
 ) -> None:
     """Run the eval suite, compare with the baseline, exit 1 on a regression."""
     from rich.console import Console
@@ -933,7 +921,7 @@ def eval_command(
     if explain:
         _explain(provider, dataset, markdown_path)
         return
-    check_provider(provider, cassettes)
+    check_provider(provider, engine["cassettes"])
     explicit = baseline_path is not None
     if baseline_path is None:
         baseline_path = _default_baseline(dataset, provider)
@@ -946,7 +934,7 @@ def eval_command(
     # A baseline named on the command line must exist unless this run is the one creating it.
     if baseline_path.exists() or (explicit and not update_baseline):
         baseline = runner.load_baseline(baseline_path)
-    limiter = Limiter(concurrency)  # one for every request of the whole eval
+    limiter = Limiter(engine["concurrency"])  # one for every request of the whole eval
     _RUNNING.append(limiter)
     if use_batch:
         if provider != "openai":
@@ -956,40 +944,19 @@ def eval_command(
                 "--batch runs the engine on the clean transcripts; drop --predictions and --noise",
                 2,
             )
-        collected = _eval_batch(
-            dataset,
-            model=model,
-            base_url=base_url,
-            timeout=timeout,
-            cache=not no_cache,
-            record=record,
-            redact=redact,
-            concurrency=concurrency,
-            limiter=limiter,
-        )
+        batch = {k: v for k, v in engine.items() if k != "cassettes"}  # no replay for a batch
+        collected = _eval_batch(dataset, limiter=limiter, **batch)
         analyze_one = runner.collected_analyzer(collected)
     elif predictions is not None:
         if noise_seed is not None:
             fail("--noise needs an engine; saved reports were made from the clean transcripts", 2)
         analyze_one = runner.saved_reports_analyzer(predictions)
     else:
-        analyze_one = runner.engine_analyzer(
-            provider,
-            limiter=limiter,
-            **engine_options(
-                model=model,
-                base_url=base_url,
-                timeout=timeout,
-                no_cache=no_cache,
-                record=record,
-                cassettes=cassettes,
-                redact=redact,
-                concurrency=concurrency,
-            ),
-        )
+        analyze_one = runner.engine_analyzer(provider, limiter=limiter, **engine)
     # Meetings side by side only where requests wait on a server; the offline engine and saved
     # reports are CPU-bound.
-    workers = concurrency if provider != "offline" and predictions is None and not use_batch else 1
+    cpu_bound = provider == "offline" or predictions is not None or use_batch
+    workers = 1 if cpu_bound else engine["concurrency"]
     meetings = len(list(dataset.glob("*.gold.json"))) if dataset.is_dir() else 0
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -998,7 +965,7 @@ def eval_command(
             dataset,
             analyze_one,
             provider=provider,
-            model=model,
+            model=engine["model"],
             progress=lambda name: bar.update(task, advance=1, description=name),
             save_reports=save_reports,
             noise_seed=noise_seed,

@@ -14,7 +14,6 @@ from coach.cli import (
     check_provider,
     clean_errors,
     emit,
-    engine_options,
     fail,
     provider_options,
 )
@@ -87,14 +86,7 @@ def add(
     roles: str | None,
     speakers: str | None,
     provider: str,
-    model: str | None,
-    base_url: str | None,
-    timeout: float | None,
-    no_cache: bool,
-    record: Path | None,
-    cassettes: Path | None,
-    redact: bool | None,
-    concurrency: int,
+    engine: dict[str, Any],
 ) -> None:
     """Add transcripts (or saved report JSON files) to a series, oldest first.
 
@@ -110,7 +102,7 @@ def add(
     from coach.speakers import parse_speakers
     from coach.track.series import add as add_meeting
 
-    check_provider(provider, cassettes)
+    check_provider(provider, engine["cassettes"])
     if not series.strip():
         raise InputError("--series needs a name")
     parsed_roles = parse_roles(roles)
@@ -148,17 +140,6 @@ def add(
         ready.append((day, n, source, data, transcript, report))
     ready.sort(key=lambda r: (r[0], r[1]))
 
-    options = engine_options(
-        model=model,
-        base_url=base_url,
-        timeout=timeout,
-        no_cache=no_cache,
-        record=record,
-        cassettes=cassettes,
-        redact=redact,
-        concurrency=concurrency,
-    )
-
     def analyze(transcript: Transcript, day: dt.date, offered: list[OpenCommitment]) -> Report:
         return run(
             transcript,
@@ -167,7 +148,7 @@ def add(
             date=day,
             speakers=parsed_speakers,
             open_commitments=offered,
-            **options,
+            **engine,
         )
 
     with _store(db, create=True) as store:
