@@ -298,6 +298,12 @@ IN_CONTEXT = [
     (THU, "Target the end of the quarter, OK?", "the end of the quarter", "2026-03-31"),
     (THU, "I'll circle back in two weeks with numbers.", "in two weeks", "2026-03-19"),
     (THU, "Dana to draft the brief, due March 20.", "due March 20", "2026-03-20"),
+    (THU, "I'll send the clean version back within the hour.", "within the hour", THU),
+    (THU, "Pricing copy in the next hour, promise.", "in the next hour", THU),
+    # A weekday naming a thing is no date; the deadline after it is.
+    (THU, "I'll get you the Black Friday list by Monday.", "by Monday", "2026-03-09"),
+    (THU, "I'll add the Monday scorecard to the all-hands on Tuesday.", "on Tuesday", "2026-03-10"),
+    (THU, "I'll load test at three x Friday peak by the ninth.", "by the ninth", "2026-03-09"),
 ]
 ALL_CASES = (
     TODAY
@@ -373,6 +379,8 @@ NEGATIVES = [
     "The team sits on the second floor",
     "It's the first of many",
     "Give me a sec",
+    "Black Friday is the busiest weekend we have",
+    "The Monday scorecard looks better than it did",
     "In the second half we scored twice",
     "We need a few more people",
     "",

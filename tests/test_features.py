@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coach.engines.offline import meeting_context
-from coach.engines.offline.features import FEATURES, rules_fired
+from coach.engines.offline.features import FEATURES, around, neighbour_tokens, rules_fired
 from coach.engines.offline.model import load_weights
 from coach.evals.gold import load_dataset
 from coach.evals.scoring import spans
@@ -61,3 +61,24 @@ def test_every_rule_fires_rightly_in_two_development_meetings(name: str) -> None
         elif w < 0:
             right |= firings.get(f"{kind}-", set())
     assert len(right) >= 2, f"{name} fires rightly in {sorted(right)} only"
+
+
+def test_neighbour_words_are_read_from_the_reply_and_the_turn_answered() -> None:
+    """A turn's last unit sees the reply's first words; a turn's first unit, what it answers."""
+    text = (
+        "Dana: The numbers are in. How about we hold the launch until March?\n"
+        "Raj: Fine by me. I'll tell the vendor.\n"
+        "Lee: Is the budget still there?\n"
+    )
+    transcript, meeting, _ = prepare(text)
+    ctx = meeting_context(transcript, meeting)
+    first, proposal, fine, tell, _question = ctx.units
+    assert neighbour_tokens(first, ctx) == []  # neither last in its turn nor answering one
+    assert neighbour_tokens(proposal, ctx) == ["nx:fine", "nx:by"]
+    assert neighbour_tokens(fine, ctx) == ["pv:how", "pv:about", "pv:<q>"]
+    assert neighbour_tokens(tell, ctx) == ["nx:is", "nx:the", "nx:<q>"]
+    assert around(["nx:fine", "pv:zebra", "pv:<q>"], frozenset({"fine"})) == [
+        "nx=fine",
+        "pv=<w>",
+        "pv=<q>",
+    ]

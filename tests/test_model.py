@@ -27,7 +27,10 @@ def test_shipped_weights_cover_every_category_and_credit_ami() -> None:
     w = load_weights()
     assert set(w.category.classes) == {*CATEGORIES, "none"}
     assert 0 < w.action.threshold < 1 and 0 < w.decision.threshold < 1 and 0 < w.flag.threshold < 1
-    assert w.vocab and "will" in w.vocab and all(k.startswith("m=") for k in w.flag.weights)
+    assert w.vocab and "will" in w.vocab
+    # The meeting-level flag model reads tallies (m=) and one offset per category (c=).
+    assert all(k.startswith(("m=", "c=")) for k in w.flag.weights)
+    assert {k for k in w.flag.weights if k.startswith("c=")} <= {f"c={c}" for c in CATEGORIES}
     assert "AMI" in str(w.meta.get("credit", ""))
     # Removing a feature family changes scores; the original is untouched.
     assert w.without("r=").action.weights != w.action.weights

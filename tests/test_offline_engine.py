@@ -111,6 +111,40 @@ def test_decisions_said_outright_and_agreed_to() -> None:
     assert "launch to the 20th" in texts[1]
 
 
+@pytest.mark.parametrize(
+    ("reply", "settle"),
+    [
+        ("Lock it. I'll tell the platform team today.", "Lock it."),
+        ("Okay, then this is agreed.", "Okay, then this is agreed."),
+    ],
+)
+def test_a_terse_settle_takes_the_proposal_before_it(reply: str, settle: str) -> None:
+    """ "Lock it." or "then this is agreed" settles the proposal: one decision, the settler's."""
+    r = run(
+        "Dana Reyes: The supplier can't make the first. How about we move the spring launch to the "
+        "ninth of April?\n"
+        f"Raj Patel: {reply}\n",
+        roles="Dana Reyes=CMO,Raj Patel=CTO",
+    )
+    assert len(r.decisions) == 1
+    d = r.decisions[0]
+    assert d.decided_by == "Raj Patel"
+    assert [e.quote for e in d.evidence] == [
+        "How about we move the spring launch to the ninth of April?",
+        settle,
+    ]
+
+
+def test_a_choice_named_and_settled_in_one_breath_is_a_decision() -> None:
+    r = run(
+        "Dana Reyes: We could run the pilot in Leeds or in Bristol. Bristol has the cleaner data.\n"
+        "Raj Patel: Then Bristol it is.\n"
+        "Dana Reyes: That's the way it is with pilots, someone always complains.\n",
+        roles="Dana Reyes=CMO,Raj Patel=CTO",
+    )
+    assert [e.quote for d in r.decisions for e in d.evidence] == ["Then Bristol it is."]
+
+
 MISALIGNED = """\
 Dana Whitfield: We signed the contract for the new webinar platform last week and it goes live on the 30th.
 Raj Patel: Signed? This is the first I'm hearing of it. Security hasn't seen it and it needs a data protection review.

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,12 +23,59 @@ sys.path.insert(0, str(ROOT / "train"))
 
 import train_offline as T  # noqa: E402
 
-from coach.engines.offline import OfflineEngine  # noqa: E402
+from coach.engines.offline import OfflineEngine, meeting_context  # noqa: E402
+from coach.engines.offline.actions import find_action_items  # noqa: E402
+from coach.engines.offline.decisions import find_decisions  # noqa: E402
 from coach.engines.offline.model import parse_weights  # noqa: E402
-from coach.evals.scoring import score_meeting, summarise  # noqa: E402
+from coach.evals.gold import GoldMeeting  # noqa: E402
+from coach.evals.scoring import Counts, match, score_meeting, summarise  # noqa: E402
+from coach.models import Meeting, Transcript  # noqa: E402
 from coach.pipeline import assemble, prepare  # noqa: E402
 
 FOLDS = 3
+
+
+GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def _sweep(
+    engine: OfflineEngine,
+    transcript: Transcript,
+    meeting: Meeting,
+    m: GoldMeeting,
+    sweep: dict[tuple[str, float], Counts],
+) -> None:
+    """Item counts of one held-out meeting at every threshold of GRID (is the fitted one too high?)."""
+    ctx = meeting_context(transcript, meeting)
+    w = engine.weights
+    turns = [t.text for t in transcript.turns]
+    for t in GRID:
+        for key, gold in (("action", m.gold.action_items), ("decision", m.gold.decisions)):
+            evidence = (
+                [
+                    a.evidence
+                    for a in find_action_items(
+                        ctx, replace(w.action, threshold=t), turns, meeting.date, w.vocab
+                    )
+                ]
+                if key == "action"
+                else [
+                    d.evidence
+                    for d in find_decisions(ctx, replace(w.decision, threshold=t), w.vocab)
+                ]
+            )
+            pairs = match(evidence, gold, transcript)
+            got = {g for _, g in pairs}
+            c = sweep.setdefault((key, t), Counts())
+            c.tp += sum(1 for _, g in pairs if not gold[g].optional)
+            c.fp += len(evidence) - len(pairs)
+            c.fn += sum(1 for i, g in enumerate(gold) if i not in got and not g.optional)
+
+
+def _fold(n: int, name: str) -> int:
+    """A meeting's fold: a training meeting goes with its writer's batch (t9a-t9d together)."""
+    batch = re.match(r"t(\d+)[a-z](?:_|$)", name)
+    return int(batch.group(1)) % FOLDS if batch else n % FOLDS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,15 +89,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rule-scale", type=float, default=3.0)
     parser.add_argument("--json", type=Path, default=None, help="write per-meeting detail here")
+    parser.add_argument(
+        "--with-train",
+        action="store_true",
+        help="fold over train/meetings too (written like the blind set), not only the dev sets",
+    )
     args = parser.parse_args(argv)
     T.AMI_FOLDER = args.ami
     T.RULE_SCALE = args.rule_scale
     T.SOURCE_WEIGHT["action"]["ami"] = args.ami_action_weight
     data = T.read_data(args.ami, T.DEV_SETS)
+    if args.with_train:
+        data = replace(
+            data,
+            dev=data.dev + data.meet,
+            meet=[],
+            act_samples=[s for s in data.act_samples if s.source != "meet"],
+        )
     scores = []
+    sweep: dict[tuple[str, float], Counts] = {}
+    folds = [_fold(n, m.name) for n, (m, _) in enumerate(data.dev)]
     for k in range(FOLDS):
-        train = [x for n, x in enumerate(data.dev) if n % FOLDS != k]
-        test = [x for n, x in enumerate(data.dev) if n % FOLDS == k]
+        train = [x for x, f in zip(data.dev, folds, strict=True) if f != k]
+        test = [x for x, f in zip(data.dev, folds, strict=True) if f == k]
         engine = OfflineEngine(
             parse_weights(T.fit_all(data, train, args.c_acts, args.c_categories))
         )
@@ -66,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for f in report.flags
             ]
             scores.append(score)
+            _sweep(engine, transcript, meeting, m, sweep)
     metrics = summarise(scores)
     for name in ("action_items", "decisions", "flags"):
         p, r, f = (metrics[f"{name}.{x}"] for x in ("precision", "recall", "f1"))
@@ -73,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"owner {metrics['action_items.owner_accuracy']:.3f}  due {metrics['action_items.due_accuracy']:.3f}"
     )
+    for key in ("action", "decision"):
+        row = "  ".join(f"{t:.2f}:{sweep[key, t].prf()[2]:.3f}" for t in GRID)
+        print(f"{key} F1 by threshold  {row}")
     if args.json:
         args.json.write_text(
             json.dumps([{"name": s.name, **s.detail} for s in scores], indent=1, default=str)

@@ -299,7 +299,8 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         r"(?:(?:in|within)\s+(?:the\s+next\s+|another\s+)?"
         r"(?P<num>" + _NUM + r")\s+(?P<unit>" + _UNIT + r")"
         r"(?:(?:'s|')?\s+time\b)?(?:\s+from\s+(?:now|today))?"
-        r"|(?:in|within|over)\s+the\s+next\s+(?P<unit1>day|week|fortnight|month)\b"
+        r"|(?:in|within|over)\s+the\s+next\s+(?P<unit1>hour|day|week|fortnight|month)\b"
+        r"|within\s+the\s+(?P<unit1b>hour)\b"
         r"|(?P<num2>" + _NUM + r")\s+(?P<unit2>" + _UNIT + r")\s+from\s+(?:now|today)\b"
         r"|give\s+(?:me|us)\s+(?:another\s+|about\s+|maybe\s+)?"
         r"(?P<num3>" + _NUM + r")\s+(?P<unit3>" + _UNIT + r")"
@@ -397,6 +398,25 @@ _AT_BEFORE = re.compile(r"(?<![\w'])at\s+$", re.IGNORECASE)
 _CLAUSE_AT_BEFORE = re.compile(
     r"(?:^|[.!?;:,(\"]\s*|(?<![\w'])(?:and|but|so|because|yeah|well|look)\s+)at\s+$", re.IGNORECASE
 )
+# A weekday that names a thing rather than a day: an event ("Black Friday") or a noun's modifier
+# ("the Monday scorecard", "Friday peak"), told by the word after it.
+_EVENT_DAY_BEFORE = re.compile(
+    r"(?<![\w'])(?:black|cyber|good|ash|super|giving)\s+$", re.IGNORECASE
+)
+_MODIFIER_BEFORE = re.compile(r"(?<![\w'])(?:the|a|our|your|their|x)\s+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:and|or|but|so|if|as|at|by|to|for|when|then|is|it|i|we|you|they|"
+    r"that|this|which|after|before|or|the|with|next|week|latest|works|morning|afternoon|evening|night|"
+    r"noon|lunchtime|first|eod|cob|please)\b)[a-z][a-z-]+\b"
+)
+
+
+def _modifier_day(text: str, window: int, start: int, end: int) -> bool:
+    if _EVENT_DAY_BEFORE.search(text, window, start):
+        return True
+    return bool(_MODIFIER_BEFORE.search(text, window, start) and _NOUN_AFTER.match(text, end))
+
+
 _COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4)}
 
 
@@ -663,8 +683,8 @@ def _r_dur(g: dict[str, str], d: dt.date | None) -> dt.date | None:
         if text.startswith("a") and not g.get("lead") and g.get("_bad_duration_before"):
             raise _Drop  # "for a fortnight", "it took a fortnight"
         n, unit = 1, "fortnight"
-    elif g.get("unit1"):
-        n, unit = 1, g["unit1"].lower()
+    elif g.get("unit1") or g.get("unit1b"):
+        n, unit = 1, (g.get("unit1") or g["unit1b"]).lower()
     else:
         n = _count(g.get("num") or g.get("num2") or g["num3"])
         unit = " ".join((g.get("unit") or g.get("unit2") or g["unit3"]).lower().split())
@@ -728,6 +748,8 @@ def _accept(text: str, m: re.Match[str], meeting_date: dt.date | None) -> DueDat
         return None  # "back in Q1"
     if _BAD_AFTER.match(text, end):
         return None  # "Friday two weeks ago", "March 3 last year"
+    if kind == "day" and not m.group("lead") and _modifier_day(text, window, start, end):
+        return None  # "Black Friday", "the Monday scorecard", "three x Friday peak"
     groups = {base: value for name, base in _GROUPS[key] if (value := m.group(name)) is not None}
     groups["_text"] = core
     if m.group("lead"):

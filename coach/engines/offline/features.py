@@ -236,9 +236,17 @@ _RULE = _re(
     r"(?:any|no) \w+ (?:\w+ )?(?:gets|goes|must|will be) (?:\w+ )?(?:without|before|until|through))\b"
 )
 _SETTLE_ONLY = _re(
-    r"^(?:(?:ok|okay|right|yeah|yes|good|great|fine|alright|so|then)\s+)*(?:agreed|deal|done|decided|"
-    r"settled|sold|approved|let's do it|let's do that|go for it|do it|makes sense|sounds good|"
-    r"that works|works for me|fine by me|i'm fine with that|happy with that|yes please)$"
+    r"^(?:(?:ok|okay|right|yeah|yes|yep|good|great|fine|alright|so|then)\s+)*(?:agreed|deal|done|"
+    r"done deal|decided|settled|sold|approved|let's do it|let's do that|go for it|do it|do that|"
+    r"makes sense|sounds good|that works|works for me|fine by me|i'm fine with that|happy with that|"
+    r"yes please|go|we go|we're go|that's it|make it so|make it the rule|from now on|from today|"
+    # "Okay, then this is agreed", "so that's decided too": the settling said of what came before.
+    r"(?:that|this|it)(?:'s| is) (?:agreed|decided|settled|final|the decision|our rule|the rule)"
+    r"(?: (?:then|too|now|from today|from now on))*|"
+    r"(?:it|that)(?: still)? (?:stands|holds)|"
+    # A terse order that settles what was just said: "Flip it.", "Lock it.", "Take it out."
+    r"(?:lock|move|flip|hold|pull|ship|send|buy|try|book|drop|scrap|cut|kill|pause|switch|take) "
+    r"(?:it|that|them)(?: in| out| off| on| back)?)$"
 )
 _PROPOSAL = _re(
     r"\b(?:i propose|my proposal|i suggest|i'd suggest|what if we|how about|why don't we|should we|"
@@ -495,6 +503,41 @@ def agreed_next(u: Unit, ctx: Context) -> bool:
     """The next speaker settles it: "agreed", "deal", "sounds good", "let's do it"."""
     nxt = ctx.next_turn_first(u)
     return nxt is not None and bool(_SETTLE_ONLY.search(nxt.norm))
+
+
+# "Then the nineteenth it is", "Picklist it is": a choice named and settled in one breath.
+_IT_IS = _re(r"\b(\w+) it is$")
+_NOT_A_CHOICE = frozenset(
+    {
+        "what",
+        "way",
+        "here",
+        "there",
+        "as",
+        "how",
+        "where",
+        "whatever",
+        "who",
+        "which",
+        "that",
+        "is",
+        "it's",
+        "if",
+        "whether",
+        "know",
+        "what's",
+        "than",
+        "like",
+        "because",
+    }
+)
+
+
+@feature
+def named_choice(u: Unit, ctx: Context) -> bool:
+    """A choice named and settled: "then the nineteenth it is", "shared channel it is"."""
+    m = _IT_IS.search(u.norm)
+    return m is not None and m.group(1) not in _NOT_A_CHOICE and not u.question
 
 
 @feature
@@ -806,11 +849,47 @@ def in_vocabulary(tokens: Sequence[str], vocab: frozenset[str] | None) -> list[s
     return [t if t in vocab or t.startswith("<") else "<w>" for t in tokens]
 
 
+def neighbour_tokens(u: Unit, ctx: Context) -> list[str]:
+    """The first words of the reply to a turn's last unit and of the turn a first unit answers.
+
+    Tagged `nx:` and `pv:` (`<q>` when that turn is a question). A proposal is settled, and a
+    yes settles something, in the words around it: the scorer learns which replies count.
+    """
+    out: list[str] = []
+    same = ctx.turn_units(u.turn)
+    if same and same[-1] is u and (nxt := ctx.next_turn_first(u)) is not None:
+        out += [f"nx:{t}" for t in placeholder_tokens(nxt, ctx)[:_AROUND]]
+        if nxt.question:
+            out.append("nx:<q>")
+    if same and same[0] is u and (prev := ctx.prev_turn_last(u)) is not None:
+        out += [f"pv:{t}" for t in placeholder_tokens(prev, ctx)[:_AROUND]]
+        if prev.question:
+            out.append("pv:<q>")
+    return out
+
+
+_AROUND = 2  # words of a neighbouring turn the scorer reads
+
+
+def around(tagged: Sequence[str], vocab: frozenset[str] | None) -> list[str]:
+    """Neighbour words as features, words outside the vocabulary as <w>."""
+    out = []
+    for item in tagged:
+        side, _, word = item.partition(":")
+        known = vocab is None or word in vocab or word.startswith("<")
+        out.append(f"{side}={word if known else '<w>'}")
+    return out
+
+
 def extract(u: Unit, ctx: Context, vocab: frozenset[str] | None = None) -> list[str]:
-    """All feature names that fire on a unit: rules (`r=`) and the lexicon (cached per unit)."""
+    """All feature names that fire on a unit: rules (`r=`), the lexicon and its neighbours (cached)."""
     key = (u.index, id(vocab))
     cached = ctx.cache.get(key)
     if cached is None:
-        cached = rules_fired(u, ctx) + lexicon(in_vocabulary(placeholder_tokens(u, ctx), vocab))
+        cached = (
+            rules_fired(u, ctx)
+            + lexicon(in_vocabulary(placeholder_tokens(u, ctx), vocab))
+            + around(neighbour_tokens(u, ctx), vocab)
+        )
         ctx.cache[key] = cached
     return cached

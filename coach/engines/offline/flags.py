@@ -113,6 +113,9 @@ def tally(
             "m=strong": math.log1p(sum(1 for p, _ in t.probs[:20] if p >= 0.9)),
             "m=pushback": min(3, pushback) / 3,
             "m=long_meeting": math.log(max(words, 300) / 1000),
+            # Categories differ in how often their words come up without a gap (every meeting
+            # mentions a KPI): each gets its own offset.
+            f"c={cat}": 1.0,
         }
         out[cat] = t
     return out

@@ -105,11 +105,8 @@ class Weights:
 
 
 def _binary(data: dict) -> Binary:
-    return Binary(
-        float(data["bias"]),
-        {k: float(v) for k, v in data["weights"].items()},
-        float(data.get("threshold", 0.5)),
-    )
+    # JSON numbers are already floats (or ints, which add the same): no per-weight conversion.
+    return Binary(float(data["bias"]), dict(data["weights"]), float(data.get("threshold", 0.5)))
 
 
 def _multiclass(data: dict) -> Multiclass:
@@ -117,7 +114,7 @@ def _multiclass(data: dict) -> Multiclass:
     return Multiclass(
         tuple(classes),
         tuple(float(b) for b in data["bias"]),
-        {k: tuple(float(x) for x in row) for k, row in data["weights"].items()},
+        {k: tuple(row) for k, row in data["weights"].items()},
     )
 
 
