@@ -119,7 +119,7 @@ def test_decisions_said_outright_and_agreed_to() -> None:
     ],
 )
 def test_a_terse_settle_takes_the_proposal_before_it(reply: str, settle: str) -> None:
-    """ "Lock it." or "then this is agreed" settles the proposal: one decision, the settler's."""
+    """A terse "Lock it." or "then this is agreed" settles the proposal: one decision, the settler's."""
     r = run(
         "Dana Reyes: The supplier can't make the first. How about we move the spring launch to the "
         "ninth of April?\n"
