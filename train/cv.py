@@ -78,6 +78,18 @@ def _fold(n: int, name: str) -> int:
     return int(batch.group(1)) % FOLDS if batch else n % FOLDS
 
 
+def _fold_weights(args: argparse.Namespace, data: T.Data, train: list, k: int) -> dict:
+    """Fold k's fitted weights: read from --folds-dir when saved there, else fitted (and saved)."""
+    path = args.folds_dir / f"fold-{k}.json" if args.folds_dir else None
+    if path is not None and path.exists():
+        return json.loads(path.read_text())
+    weights = T.fit_all(data, train, args.c_acts, args.c_categories)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(weights))
+    return weights
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print pooled out-of-fold metrics over all development meetings."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -89,6 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rule-scale", type=float, default=3.0)
     parser.add_argument("--json", type=Path, default=None, help="write per-meeting detail here")
+    parser.add_argument(
+        "--folds-dir",
+        type=Path,
+        default=None,
+        help="keep each fold's weights here (fold-K.json) and reuse them when present: a change "
+        "after the scorer (how items are assembled) is then measured in a minute, not refitted",
+    )
     parser.add_argument(
         "--with-train",
         action="store_true",
@@ -112,9 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for k in range(FOLDS):
         train = [x for x, f in zip(data.dev, folds, strict=True) if f != k]
         test = [x for x, f in zip(data.dev, folds, strict=True) if f == k]
-        engine = OfflineEngine(
-            parse_weights(T.fit_all(data, train, args.c_acts, args.c_categories))
-        )
+        engine = OfflineEngine(parse_weights(_fold_weights(args, data, train, k)))
         for m, _ in test:
             transcript, meeting, warnings = prepare(
                 m.transcript_path,
