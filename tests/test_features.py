@@ -8,6 +8,7 @@ import pytest
 
 from coach.engines.offline import meeting_context
 from coach.engines.offline.features import FEATURES, around, neighbour_tokens, rules_fired
+from coach.engines.offline.flags import category_features, resolved
 from coach.engines.offline.model import load_weights
 from coach.evals.gold import load_dataset
 from coach.evals.scoring import spans
@@ -82,3 +83,19 @@ def test_neighbour_words_are_read_from_the_reply_and_the_turn_answered() -> None
         "pv=<w>",
         "pv=<q>",
     ]
+
+
+def test_a_matter_said_to_be_in_hand_is_read_as_resolved_unless_negated() -> None:
+    """The flag model's resolution signal: handled topics are not gaps, 'not approved' is no handling."""
+    text = (
+        "Dana: The consent audit passed last month and the processing agreement is in place.\n"
+        "Raj: Security hasn't approved the new tool.\n"
+        "Lee: We signed the vendor contract last week.\n"
+    )
+    transcript, meeting, _ = prepare(text)
+    ctx = meeting_context(transcript, meeting)
+    audit, tool, contract = ctx.units
+    assert resolved(audit)
+    assert "r=resolved" in category_features(audit, ctx)
+    assert not resolved(tool)  # negated: the gap itself
+    assert not resolved(contract)  # signed without IT is late involvement, not handling

@@ -35,6 +35,15 @@ _PUSHBACK = re.compile(
     r"again|every time|frustrat\w*|not acceptable|can't|cannot|won't|nobody|no one|never|why|"
     r"first i'm hearing|worried|worry|concern\w*|nervous|uncomfortable|not comfortable|surprised?)\b"
 )
+# The matter is in hand: a review passed, a policy in place, a plan agreed. A meeting that names a
+# category while saying this has not shown the gap (the annotation rules' hard negatives).
+_RESOLVED = re.compile(
+    r"\b(?:passed|approved|cleared|signed off|sign-off done|in place|up to date|is current|"
+    r"compliant|all good|no issues?|no concerns?|no problems?|on track|sorted|covered|"
+    r"works? well|working well|happy with|as agreed|already agreed|we agreed|"
+    r"already (?:reviewed|checked|done|in|on|shared|approved|covered|booked))\b"
+)
+_NEGATED = re.compile(r"\b(?:not|never|nobody|no one|without|yet)\b|n't\b")
 # What raises the stakes of a gap: money signed away, customer data, a public date.
 _STAKES = re.compile(
     r"\b(?:signed|contract|renewal|invoice|budget|cost|costs|spend|spent|price|\$|£|€|"
@@ -59,7 +68,14 @@ def category_features(u: Unit, ctx: Context) -> list[str]:
     feats.append(f"side={side}")
     if _PUSHBACK.search(u.norm):
         feats.append("r=pushback")
+    if resolved(u):
+        feats.append("r=resolved")
     return feats
+
+
+def resolved(u: Unit) -> bool:
+    """The unit says the matter is handled (a review passed, a policy in place), unnegated."""
+    return bool(_RESOLVED.search(u.norm)) and not _NEGATED.search(u.norm)
 
 
 @dataclass
@@ -101,6 +117,7 @@ def tally(
             if side in best_of and p > best_of[side]:
                 best_of[side] = p
         pushback = sum(1 for _, u in t.signals if _PUSHBACK.search(u.norm))
+        handled = sum(1 for _, u in t.signals if resolved(u))
         t.features = {
             "m=top1": top[0],
             "m=top3": sum(top[:3]) / 3,
@@ -112,6 +129,9 @@ def tally(
             "m=weaker_side": min(best_of.values()),  # how clearly the quieter function voices it
             "m=strong": math.log1p(sum(1 for p, _ in t.probs[:20] if p >= 0.9)),
             "m=pushback": min(3, pushback) / 3,
+            # Resolution against pushback: a topic raised and closed is not a gap.
+            "m=resolved": min(3, handled) / 3,
+            "m=resolved_share": handled / len(t.signals) if t.signals else 0.0,
             "m=long_meeting": math.log(max(words, 300) / 1000),
             # Categories differ in how often their words come up without a gap (every meeting
             # mentions a KPI): each gets its own offset.
