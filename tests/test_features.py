@@ -99,3 +99,24 @@ def test_a_matter_said_to_be_in_hand_is_read_as_resolved_unless_negated() -> Non
     assert "r=resolved" in category_features(audit, ctx)
     assert not resolved(tool)  # negated: the gap itself
     assert not resolved(contract)  # signed without IT is late involvement, not handling
+
+
+def test_a_present_tense_promise_needs_a_time_in_it_or_just_after_it() -> None:
+    """'I send it Friday' and 'I ask Marek. Today.' promise; 'I think so' and 'I sent it' do not."""
+    from coach.engines.offline.features import present_promise
+
+    text = (
+        "Ewa: I send the invitation to all of you today.\n"
+        "Jonas: Okay. I ask Marek about the export. Today.\n"
+        "Ewa: I think the export is slow on Fridays.\n"
+        "Jonas: I sent the invitation yesterday.\n"
+        "Ewa: We publish the brief.\n"
+    )
+    transcript, meeting, _ = prepare(text)
+    ctx = meeting_context(transcript, meeting)
+    by_text = {u.quote: u for u in ctx.units}
+    assert present_promise(by_text["I send the invitation to all of you today."], ctx)
+    assert present_promise(by_text["I ask Marek about the export."], ctx)
+    assert not present_promise(by_text["I think the export is slow on Fridays."], ctx)
+    assert not present_promise(by_text["I sent the invitation yesterday."], ctx)
+    assert not present_promise(by_text["We publish the brief."], ctx)  # no time said

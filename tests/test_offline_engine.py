@@ -145,6 +145,23 @@ def test_a_choice_named_and_settled_in_one_breath_is_a_decision() -> None:
     assert [e.quote for d in r.decisions for e in d.evidence] == ["Then Bristol it is."]
 
 
+def test_another_voice_taking_up_a_decision_is_its_evidence_not_a_second_decision() -> None:
+    """A short "that's how we work from now on" after a rule joins it; a new matter does not."""
+    r = run(
+        "Dana Reyes: From now on every new marketing tool goes through an intake review with IT.\n"
+        "Raj Patel: Fine, that's how we'll work from now on.\n"
+        "Mia Chen: And we move the Leeds webinar to the ninth of April, that's decided.\n",
+        roles="Dana Reyes=CMO,Raj Patel=CTO,Mia Chen=marketing",
+    )
+    assert [[e.quote for e in d.evidence] for d in r.decisions] == [
+        [
+            "From now on every new marketing tool goes through an intake review with IT.",
+            "Fine, that's how we'll work from now on.",
+        ],
+        ["And we move the Leeds webinar to the ninth of April, that's decided."],
+    ]
+
+
 MISALIGNED = """\
 Dana Whitfield: We signed the contract for the new webinar platform last week and it goes live on the 30th.
 Raj Patel: Signed? This is the first I'm hearing of it. Security hasn't seen it and it needs a data protection review.

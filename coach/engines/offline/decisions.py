@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from coach.engines.offline.actions import recall_floor
 from coach.engines.offline.duedates import find_due
 from coach.engines.offline.features import _SETTLE_ONLY, CONTENT_STOP, Context, extract
+from coach.engines.offline.features import proposal as proposal_words
 from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
 from coach.engines.offline.text import describe, tidy
@@ -33,6 +34,20 @@ def _content(units: list[Unit]) -> set[str]:
     return {t for u in units for t in u.tokens if len(t) >= 4 and t not in CONTENT_STOP}
 
 
+def _answers(u: Unit, words: set[str], last: Decision, ctx: Context) -> bool:
+    """`u` is another voice taking up the decision just made ("Fine, that's how we work now")."""
+    said = last.evidence[-1]
+    if u.question or u.speaker == said.speaker or not 0 < u.turn - said.turn <= FOLLOW_TURNS:
+        return False
+    before = _content([x for e in last.evidence for x in ctx.turn_units(e.turn)])
+    return len(words - before) <= FOLLOW_NEW
+
+
+# Within two turns of a decision, another voice that adds at most four content words of its own is
+# reacting to it, not settling something new. Against no folding, writer-held-out CV gave decisions
+# P 0.560 -> 0.592 at the same recall (0.66); folding every reply gained more precision but lost
+# recall, and it would swallow a new matter said straight after.
+FOLLOW_TURNS, FOLLOW_NEW = 2, 4
 WORDS_PER_DECISION = 700  # see actions.recall_floor
 
 # A date counts as a review date only when the words say the decision will be looked at again.
@@ -113,7 +128,9 @@ def find_decisions(
                 continue
         # A bare "deal" scores low on its own words; what it settles carries the weight. A proposal
         # said as one ("how about...") or half-way to the threshold, settled so, is a decision.
-        settles = proposal is not None and scores[proposal.index] >= model.threshold / 3
+        settles = proposal is not None and (
+            scores[proposal.index] >= model.threshold / 3 or proposal_words(proposal, ctx)
+        )
         if p < model.threshold and u.index not in floor and not settles:
             continue
         units = [proposal, u] if proposal is not None else [u]
@@ -130,8 +147,12 @@ def find_decisions(
             continue
         if proposal is None and len(u.tokens) < 3:
             continue  # a bare "agreed" with nothing before it to settle
-        used.update(x.index for x in units)
         words = _content(units)
+        if proposal is None and last is not None and _answers(u, words, last, ctx):
+            last.evidence.append(Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote))
+            used.add(u.index)
+            continue
+        used.update(x.index for x in units)
         shared: dict[int, int] = {}
         for w in words:
             for n in index.get(w, ()):

@@ -375,6 +375,26 @@ def named_present_task(u: Unit, ctx: Context) -> bool:
     return bool(_PRESENT_TASK.search(_placeholder_text(u, ctx)))
 
 
+# "I send it Friday": the present tense for a promise, common in terse and non-native speech.
+_PRESENT_PROMISE = _re(
+    r"^(?:i|we|my team|my people)\s+(?:also\s+|just\s+|then\s+|first\s+)?"
+    r"(?!(?:think|mean|guess|know|feel|hope|agree|believe|am|was|were|have|had|did|do|don't|need|"
+    r"want|might|may|must|are|got|see|like|love|wonder|understand|saw|said|told)\b)[a-z]+\b"
+)
+
+
+@feature
+def present_promise(u: Unit, ctx: Context) -> bool:
+    """A first-person task in the present tense with a time: "I send it Friday", "I ask him. Today."."""
+    if not _PRESENT_PROMISE.search(_core(u, ctx)) or _PAST.search(u.norm):
+        return False
+    if ctx.has_due(u):
+        return True
+    same = ctx.turn_units(u.turn)
+    after = same[same.index(u) + 1 : same.index(u) + 2]
+    return bool(after) and len(after[0].tokens) <= 4 and ctx.has_due(after[0])
+
+
 @feature
 def unowned_task(u: Unit, ctx: Context) -> bool:
     """A task nobody is named for: "someone should", "we need somebody to"."""

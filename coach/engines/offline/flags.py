@@ -141,6 +141,11 @@ def tally(
     return out
 
 
+# How weakly the other function's words may score and still be shown beside the gap they answer:
+# a plain "we signed it last week" carries little of the category's vocabulary on its own.
+OTHER_SIDE_FLOOR = 0.02
+
+
 def _evidence(t: CategoryTally, ctx: Context, cited: set[int], weak: float) -> list[Unit]:
     """Up to four signal units: the two strongest, then other speakers, the other side first."""
     sides = {lab: SIDE.get(ctx.roster.role.get(lab, "other"), "other") for lab in ctx.roster.labels}
@@ -172,7 +177,7 @@ def _evidence(t: CategoryTally, ctx: Context, cited: set[int], weak: float) -> l
             (p, u)
             for p, u in t.probs
             if sides.get(u.speaker) == side
-            and p >= 0.05
+            and p >= OTHER_SIDE_FLOOR
             and any(abs(u.turn - c.turn) <= 2 for c in chosen)
         ]
         if near:
