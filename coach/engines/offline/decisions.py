@@ -68,8 +68,8 @@ _SOMEONE = re.compile(
 def _review_date(units: list[Unit], ctx: Context, meeting_date: dt.date | None) -> dt.date | None:
     """A date the decision will be revisited on, said in its words or the unit after them."""
     last = units[-1]
-    same = ctx.turn_units(last.turn)
-    around = [*units, *same[same.index(last) + 1 : same.index(last) + 2]]
+    after = ctx.next_in_turn(last)
+    around = [*units, after] if after is not None else units
     for u in around:
         if _REVIEW.search(u.norm):
             due = find_due(u.quote, meeting_date)

@@ -72,6 +72,12 @@ class Context:
             return nxt[0]
         return None
 
+    def next_in_turn(self, u: Unit) -> Unit | None:
+        """The unit after `u` in the same turn, if any."""
+        same = self.turn_units(u.turn)
+        at = same.index(u) + 1
+        return same[at] if at < len(same) else None
+
     def prev_turn_last(self, u: Unit) -> Unit | None:
         """The last unit of the previous turn, when someone else said it."""
         prev = self.turn_units(u.turn - 1)
@@ -390,9 +396,8 @@ def present_promise(u: Unit, ctx: Context) -> bool:
         return False
     if ctx.has_due(u):
         return True
-    same = ctx.turn_units(u.turn)
-    after = same[same.index(u) + 1 : same.index(u) + 2]
-    return bool(after) and len(after[0].tokens) <= 4 and ctx.has_due(after[0])
+    after = ctx.next_in_turn(u)
+    return after is not None and len(after.tokens) <= 4 and ctx.has_due(after)
 
 
 @feature
