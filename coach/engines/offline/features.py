@@ -260,12 +260,38 @@ _PROPOSAL = _re(
 )
 _OPEN = _re(
     r"\b(?:let's think|think about it|park (?:it|that|this)|revisit|take it offline|table (?:it|this)|"
+    r"(?:park|parked|parking) (?:the|those|these)|parking lot|ideas board|tabled|"
     r"not decided|haven't decided|undecided|still open|open question|not sure yet|come back to|"
     r"let's discuss|need to discuss|let's talk|sleep on it|up in the air|tbd|to be decided)\b"
 )
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)
 _REPORTED = _re(
     r"\b(?:the board|leadership|they|management|the company|head office|finance|legal) "
-    r"(?:decided|agreed|approved|signed off|said)\b|\b(?:last|previous) (?:meeting|week|month|quarter)\b"
+    r"(?:decided|agreed|approved|signed off|said)\b|\b(?:last|previous) (?:meeting|week|month|quarter)\b|"
+    # a named body's earlier word: "the digital steering committee agreed", "as a reminder"
+    r"\b(?:committee|board|council|steering group|leadership team|executive team|management team|"
+    r"ceo|cfo) (?:already |had )?(?:decided|agreed|approved|signed off|voted|chose)\b|"
+    r"\bas a reminder\b|\b(?:in|back in) "
+    + _MONTH
+    + r"\b(?: \w+){0,6} (?:decided|agreed|approved)\b"
+)
+# A later look at the matter: "we look at it in the May roadmap review", "review it at the April meeting".
+_LATER_REVIEW = _re(
+    r"\b(?:review|revisit|look at|discuss|assess|evaluate)\b(?: \w+){0,4} (?:at|in) the (?:\w+ ){0,2}"
+    r"(?:meeting|review|planning|retro|steering|committee|offsite)\b"
+)
+# A choice sent to a higher body: "we take this to the board", "recommend it to the committee".
+_HANDED_UP = _re(
+    r"\b(?:take|bring|escalate|put|send|recommend|present|propose)\b(?: \w+){0,12}? to (?:the )?"
+    r"(?:\w+ ){0,2}(?:board|committee|exco|council|sponsors?|ceo|cfo)\b"
+)
+# An option named by its label: "option b is that we move", "the second option".
+_OPTION = _re(
+    r"^(?:(?:so|and|then|okay|ok|well)\s+)*(?:option|alternative|scenario|variant) (?:[a-d]|one|two|three|"
+    r"four|[1-4])\b(?! it is| then\b| please| wins| won| is agreed| is approved| is fine| is the one)|"
+    r"^(?:(?:so|and|then)\s+)*(?:the )?(?:first|second|third|other) (?:option|alternative|scenario)\b"
 )
 _WE_CHANGE = _re(
     r"\b(?:we|it|that|the \w+)(?:'ll| will| is going to| is gonna)? (?:be|have|use|stay|stays|keep|"
@@ -585,14 +611,32 @@ def proposal_unanswered(u: Unit, ctx: Context) -> bool:
 
 @feature
 def left_open(u: Unit, ctx: Context) -> bool:
-    """Left open: "let's think about it", "park it", "revisit", "not decided"."""
+    """Left open: "let's think about it", "park the access question", "revisit", "not decided"."""
     return bool(_OPEN.search(u.norm))
 
 
 @feature
 def reported_decision(u: Unit, ctx: Context) -> bool:
-    """A decision made elsewhere or earlier: "the board decided", "last meeting"."""
+    """A decision made elsewhere or earlier: "the board decided", "in March the committee agreed"."""
     return bool(_REPORTED.search(u.norm))
+
+
+@feature
+def later_review(u: Unit, ctx: Context) -> bool:
+    """A later look at the matter: "we look at it in the May review", "revisit it at the April meeting"."""
+    return bool(_LATER_REVIEW.search(u.norm))
+
+
+@feature
+def handed_up(u: Unit, ctx: Context) -> bool:
+    """Sent to a higher body to decide: "we take this to the board", "recommend it to the committee"."""
+    return bool(_HANDED_UP.search(u.norm))
+
+
+@feature
+def option_listed(u: Unit, ctx: Context) -> bool:
+    """An option named by its label ("Option B is that we...", "the second option", "option one")."""
+    return bool(_OPTION.search(u.norm))
 
 
 @feature
