@@ -57,6 +57,8 @@ TODAY = [
     (THU, "Send it EOD please", "EOD", THU),
     (THU, "I'll get you the numbers by COB.", "by COB", THU),
     (THU, "Dana will confirm by close of business", "by close of business", THU),
+    (THU, "I'll send the draft copy by end of play.", "by end of play", THU),
+    (THU, "I'll send the invite. End of play.", "End of play", THU),
     (THU, "I'll finish it before the end of the day", "before the end of the day", THU),
     (THU, "I'll do it end of day today", "end of day today", THU),
     (SUN, "I'll look at it this afternoon", "this afternoon", SUN),

@@ -3,7 +3,7 @@ against the meeting date.
 
 The resolution rules are the annotation rules of the gold data (evals/README.md, "Due date"):
 
-- today / tonight / EOD / COB / close of business -> the meeting date D; tomorrow -> D+1.
+- today / tonight / EOD / COB / close of business / end of play -> the meeting date D; tomorrow -> D+1.
 - a weekday ("by Friday", "this Friday", "Friday morning", "first thing Monday") -> the next such
   day strictly after D; "next <weekday>" and "<weekday> next week" -> that weekday of the following
   calendar week (weeks start on Monday).
@@ -125,7 +125,7 @@ _END_OF = r"(?:the\s+)?(?:end|close)[-\s]+of[-\s]+"
 _START_OF = r"(?:early\s+|(?:the\s+)?(?:start|beginning)\s+of\s+)"
 _EOD = (
     r"(?:(?:the\s+)?end[-\s]+of[-\s]+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day"
-    r"|end\s+of\s+business|close\s+of\s+(?:business|play)|EOD|COB|EOB)"
+    r"|end\s+of\s+business|close\s+of\s+(?:business|play)|end\s+of\s+play|EOD|COB|EOB)"
 )
 _TIME = (
     r"(?:\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?(?![\w%])|noon|midday|midnight"
