@@ -234,3 +234,26 @@ def test_participants_share_the_words_and_count_questions() -> None:
     assert people["Raj Patel"].share > people["Marcus Lee"].share
     assert people["Raj Patel"].questions == 1  # "Signed?"
     assert people["Dana Whitfield"].questions == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "owner"),
+    [
+        ("Declan, put the retention rule in the design pack by Thursday.", "Declan"),
+        ("Ok, Declan, tell the account managers too.", "Declan"),
+        ("Declan, I'll need you to add us as owners on the account.", "Declan"),
+        ("It's your call. Tell us by Thursday.", "Declan"),
+        ("You decide whether the flag goes in, and let me know.", "Declan"),
+        ("Declan, the pack looks fine.", "Aoife"),  # a name, then no order: the speaker's own line
+    ],
+)
+def test_the_person_addressed_owns_an_order_or_a_handed_over_choice(line: str, owner: str) -> None:
+    """A name said first and then an order, or "you decide" / "your call", hands the task over."""
+    from coach.engines.offline import meeting_context
+    from coach.engines.offline.actions import _owner
+    from coach.pipeline import prepare
+
+    transcript, meeting, _ = prepare(f"Declan: The pack is nearly there.\nAoife: {line}\n")
+    ctx = meeting_context(transcript, meeting)
+    unit = next(u for u in ctx.units if u.speaker == "Aoife")
+    assert _owner(unit, ctx)[0] == owner

@@ -50,6 +50,18 @@ _FUNCTION_DOER = re.compile(
     r"the engineering team|the marketing team|CIO|CTO|CMO|CEO)(?: team)? (?:will|'ll|to|is going to)\b",
     re.IGNORECASE,
 )
+# The task handed to the person addressed: "I'll need you to add us", "you decide", "your call".
+_HANDED_TO_YOU = re.compile(
+    r"\b(?:(?:i|we)(?:'ll| will| would|'d)? (?:need|want|like) you to|you decide|you pick|you choose|"
+    r"you make the call|(?:it's|that's) your call)\b"
+)
+# A name said first, then an order: "Declan, put the rule in the pack", "Lotte, tell the managers".
+_VOCATIVE_ORDER = re.compile(
+    r"^(?:(?i:ok|okay|so|and|right|then|fine|good|great),?\s+)*([A-Z][\w'-]+),\s+(?:please\s+)?"
+    r"(?:put|tell|send|check|ask|draft|write|make|take|get|book|set|share|bring|call|email|ping|"
+    r"loop|look|pull|add|update|confirm|sort|chase|give|run|prepare|schedule|find|do|pick|decide|"
+    r"choose|talk|brief|fix|move|build|test|review|circulate|own|let)\b"
+)
 _PERIOD_ONLY = re.compile(
     r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b",
     re.IGNORECASE,
@@ -104,6 +116,13 @@ def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
         doer = roster.lookup(m.group(1))
         if doer is not None and doer != u.speaker:
             return doer, [u]
+    vocative = _VOCATIVE_ORDER.search(u.quote)
+    if vocative and (called := roster.lookup(vocative.group(1))) and called != u.speaker:
+        return called, [u]
+    if _HANDED_TO_YOU.search(u.norm):
+        return roster.addressee(
+            u.speaker, u.quote, prev.speaker if prev else None, nxt.speaker if nxt else None
+        ), [u]
     fn = _FUNCTION_DOER.search(u.quote)
     if fn and not _I_WILL.search(u.norm):
         return roster.function_owner(fn.group(1)) or fn.group(1), [u]
