@@ -119,17 +119,10 @@ def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
     vocative = _VOCATIVE_ORDER.search(u.quote)
     if vocative and (called := roster.lookup(vocative.group(1))) and called != u.speaker:
         return called, [u]
-    if _HANDED_TO_YOU.search(u.norm):
-        return roster.addressee(
-            u.speaker, u.quote, prev.speaker if prev else None, nxt.speaker if nxt else None
-        ), [u]
     fn = _FUNCTION_DOER.search(u.quote)
     if fn and not _I_WILL.search(u.norm):
         return roster.function_owner(fn.group(1)) or fn.group(1), [u]
-    if _YOU_WILL.search(u.norm) and not _I_WILL.search(u.norm):
-        named = roster.mentioned(u.quote, exclude=u.speaker)
-        if len(named) == 1:
-            return named[0], [u]
+    if _HANDED_TO_YOU.search(u.norm) or (_YOU_WILL.search(u.norm) and not _I_WILL.search(u.norm)):
         return roster.addressee(
             u.speaker, u.quote, prev.speaker if prev else None, nxt.speaker if nxt else None
         ), [u]

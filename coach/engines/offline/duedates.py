@@ -125,7 +125,7 @@ _END_OF = r"(?:the\s+)?(?:end|close)[-\s]+of[-\s]+"
 _START_OF = r"(?:early\s+|(?:the\s+)?(?:start|beginning)\s+of\s+)"
 _EOD = (
     r"(?:(?:the\s+)?end[-\s]+of[-\s]+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day"
-    r"|end\s+of\s+business|close\s+of\s+(?:business|play)|end\s+of\s+play|EOD|COB|EOB)"
+    r"|(?:end|close)\s+of\s+(?:business|play)|EOD|COB|EOB)"
 )
 _TIME = (
     r"(?:\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?(?![\w%])|noon|midday|midnight"
