@@ -257,3 +257,15 @@ def test_the_person_addressed_owns_an_order_or_a_handed_over_choice(line: str, o
     ctx = meeting_context(transcript, meeting)
     unit = next(u for u in ctx.units if u.speaker == "Aoife")
     assert _owner(unit, ctx)[0] == owner
+
+
+def test_a_tied_restatement_joins_the_earlier_item_whatever_the_word_order() -> None:
+    """The tie must not be broken by a set's hash order, or reports differ from run to run."""
+    from coach.engines.offline.actions import _restates
+
+    index: dict[tuple[str | None, str], list[int]] = {}
+    for n, words in enumerate((["alpha", "bravo"], ["charlie", "delta"])):
+        for w in words:
+            index.setdefault(("Dana", w), []).append(n)
+    for order in (["alpha", "bravo", "charlie", "delta"], ["charlie", "delta", "alpha", "bravo"]):
+        assert _restates(dict.fromkeys(order).keys(), "Dana", index, [2, 2]) == 0  # type: ignore[arg-type]

@@ -362,10 +362,12 @@ def _restates(
             same[n] = same.get(n, 0) + 1
         for n in index.get((None, "*" + w), ()):
             anyone[n] = anyone.get(n, 0) + 1
-    for n, shared in sorted(same.items(), key=lambda kv: -kv[1]):
+    # Most shared words first, the earlier item on a tie: `words` is a set, so insertion order is
+    # hash order and would make the choice differ from run to run.
+    for n, shared in sorted(same.items(), key=lambda kv: (-kv[1], kv[0])):
         if shared >= 2 and shared / len(words) >= 0.5 and shared / max(sizes[n], 1) >= 0.3:
             return n
-    for n, shared in sorted(anyone.items(), key=lambda kv: -kv[1]):
+    for n, shared in sorted(anyone.items(), key=lambda kv: (-kv[1], kv[0])):
         if shared >= 3 and shared / len(words) >= 0.66 and shared / max(sizes[n], 1) >= 0.3:
             return n
     return None
