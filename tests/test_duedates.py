@@ -302,6 +302,7 @@ IN_CONTEXT = [
     (THU, "Dana to draft the brief, due March 20.", "due March 20", "2026-03-20"),
     (THU, "I'll send the clean version back within the hour.", "within the hour", THU),
     (THU, "Pricing copy in the next hour, promise.", "in the next hour", THU),
+    (THU, "Names to you in ten minutes.", "in ten minutes", THU),
     # A weekday naming a thing is no date; the deadline after it is.
     (THU, "I'll get you the Black Friday list by Monday.", "by Monday", "2026-03-09"),
     (THU, "I'll add the Monday scorecard to the all-hands on Tuesday.", "on Tuesday", "2026-03-10"),

@@ -56,7 +56,7 @@ def test_every_rule_fires_rightly_in_two_development_meetings(name: str) -> None
     firings = FIRINGS[name]
     right = set()
     for model, kind in ((weights.action, "action"), (weights.decision, "decision")):
-        w = model.weights.get(f"r={name}", 0.0)
+        w = model.weight(f"r={name}")
         if w > 0:
             right |= firings.get(f"{kind}+", set())
         elif w < 0:

@@ -23,6 +23,19 @@ def test_multiclass_probabilities_sum_to_one_and_follow_the_weights() -> None:
     assert m.without("w=").probs(["w=x"]) == {"a": 0.5, "b": 0.5}
 
 
+def test_integer_weights_of_a_scale_score_as_their_float_values() -> None:
+    """Weights ship as integers of 1/scale (faster to read); scores must equal the float model's."""
+    floats = Binary(-1.0, {"w=the": 0.5, "r=x": 2.0})
+    ints = Binary(-1.0, {"w=the": 500, "r=x": 2000}, scale=1000.0)
+    assert math.isclose(ints.prob(["w=the", "r=x"]), floats.prob(["w=the", "r=x"]))
+    assert math.isclose(ints.prob({"r=x": 0.5}), floats.prob({"r=x": 0.5}))
+    assert ints.weight("r=x") == 2.0 and ints.weight("w=unknown") == 0.0
+    m_float = Multiclass(("a", "b"), (0.1, 0.0), {"w=x": (2.0, -2.0)})
+    m_int = Multiclass(("a", "b"), (0.1, 0.0), {"w=x": (2000, -2000)}, scale=1000.0)
+    for a, b in zip(m_int.probs(["w=x"]).values(), m_float.probs(["w=x"]).values(), strict=True):
+        assert math.isclose(a, b)
+
+
 def test_shipped_weights_cover_every_category_and_credit_ami() -> None:
     w = load_weights()
     assert set(w.category.classes) == {*CATEGORIES, "none"}

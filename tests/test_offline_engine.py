@@ -244,6 +244,8 @@ def test_participants_share_the_words_and_count_questions() -> None:
         ("Declan, I'll need you to add us as owners on the account.", "Declan"),
         ("It's your call. Tell us by Thursday.", "Declan"),
         ("You decide whether the flag goes in, and let me know.", "Declan"),
+        ("Declan, I'll also need the consent screen in both languages.", "Declan"),
+        ("Declan, I need to check the pack myself first.", "Aoife"),  # the speaker's own task
         ("Declan, the pack looks fine.", "Aoife"),  # a name, then no order: the speaker's own line
     ],
 )

@@ -28,9 +28,11 @@ from coach.engines.offline.actions import find_action_items  # noqa: E402
 from coach.engines.offline.decisions import find_decisions  # noqa: E402
 from coach.engines.offline.model import parse_weights  # noqa: E402
 from coach.evals.gold import GoldMeeting  # noqa: E402
+from coach.evals.noise import add_noise  # noqa: E402
 from coach.evals.scoring import Counts, match, score_meeting, summarise  # noqa: E402
 from coach.models import Meeting, Transcript  # noqa: E402
 from coach.pipeline import assemble, prepare  # noqa: E402
+from coach.transcripts import load_transcript  # noqa: E402
 
 FOLDS = 3
 
@@ -72,6 +74,17 @@ def _sweep(
             c.fn += sum(1 for i, g in enumerate(gold) if i not in got and not g.optional)
 
 
+def _noisy_score(engine: OfflineEngine, m: GoldMeeting, seed: int):  # type: ignore[no-untyped-def]
+    """One held-out meeting scored with speech-to-text noise, as `coach eval --noise` scores it."""
+    transcript, gold = add_noise(load_transcript(m.transcript_path), m.gold, seed)
+    transcript, meeting, warnings = prepare(
+        transcript, roles=gold.roles if gold.roles_given else None, date=gold.date
+    )
+    findings, info = engine.run(transcript, meeting)
+    report = assemble(transcript, meeting, findings, info, warnings)
+    return score_meeting(m.name, report, gold, transcript)
+
+
 def _fold(n: int, name: str) -> int:
     """A meeting's fold: a training meeting goes with its writer's batch (t9a-t9d together)."""
     batch = re.match(r"t(\d+)[a-z](?:_|$)", name)
@@ -100,6 +113,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--ami-action-weight", type=float, default=1.0, help="times the AMI sample weight"
     )
     parser.add_argument("--rule-scale", type=float, default=3.0)
+    parser.add_argument(
+        "--noise-seed",
+        type=int,
+        default=7,
+        help="seed of the noisy copies fitted on (train_offline.py)",
+    )
+    parser.add_argument(
+        "--score-noise",
+        type=int,
+        default=None,
+        help="also score each held-out meeting with speech-to-text noise of this seed",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write per-meeting detail here")
     parser.add_argument(
         "--folds-dir",
@@ -117,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     T.AMI_FOLDER = args.ami
     T.RULE_SCALE = args.rule_scale
     T.SOURCE_WEIGHT["action"]["ami"] = args.ami_action_weight
+    T.NOISE_SEED = args.noise_seed
     data = T.read_data(args.ami, T.DEV_SETS)
     if args.with_train:
         data = replace(
@@ -125,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             meet=[],
             act_samples=[s for s in data.act_samples if s.source != "meet"],
         )
-    scores = []
+    scores, noisy_scores = [], []
     sweep: dict[tuple[str, float], Counts] = {}
     folds = [_fold(n, m.name) for n, (m, _) in enumerate(data.dev)]
     for k in range(FOLDS):
@@ -147,13 +173,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             ]
             scores.append(score)
             _sweep(engine, transcript, meeting, m, sweep)
-    metrics = summarise(scores)
-    for name in ("action_items", "decisions", "flags"):
-        p, r, f = (metrics[f"{name}.{x}"] for x in ("precision", "recall", "f1"))
-        print(f"{name:13s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
-    print(
-        f"owner {metrics['action_items.owner_accuracy']:.3f}  due {metrics['action_items.due_accuracy']:.3f}"
-    )
+            if args.score_noise is not None:
+                noisy_scores.append(_noisy_score(engine, m, args.score_noise))
+    for label, group in (("", scores), ("noise: ", noisy_scores)):
+        if not group:
+            continue
+        metrics = summarise(group)
+        for name in ("action_items", "decisions", "flags"):
+            p, r, f = (metrics[f"{name}.{x}"] for x in ("precision", "recall", "f1"))
+            print(f"{label}{name:13s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+        print(
+            f"{label}owner {metrics['action_items.owner_accuracy']:.3f}  "
+            f"due {metrics['action_items.due_accuracy']:.3f}"
+        )
     for key in ("action", "decision"):
         row = "  ".join(f"{t:.2f}:{sweep[key, t].prf()[2]:.3f}" for t in GRID)
         print(f"{key} F1 by threshold  {row}")

@@ -72,8 +72,8 @@ def explain(dataset: Path, progress: Callable[[str], None] | None = None) -> lis
         if progress:
             progress(name)
         hits = fired[name]
-        aw = weights.action.weights.get(f"r={name}", 0.0)
-        dw = weights.decision.weights.get(f"r={name}", 0.0)
+        aw = weights.action.weight(f"r={name}")
+        dw = weights.decision.weight(f"r={name}")
         without = _f1s(dataset, weights.without(f"r={name}"))
         rows.append(
             FeatureRow(

@@ -55,12 +55,15 @@ _HANDED_TO_YOU = re.compile(
     r"\b(?:(?:i|we)(?:'ll| will| would|'d)? (?:need|want|like) you to|you decide|you pick|you choose|"
     r"you make the call|(?:it's|that's) your call)\b"
 )
-# A name said first, then an order: "Declan, put the rule in the pack", "Lotte, tell the managers".
+# A name said first, then an order: "Declan, put the rule in the pack", "Lotte, tell the managers",
+# or a need: "Joel, I'll need the revenue range".
 _VOCATIVE_ORDER = re.compile(
     r"^(?:(?i:ok|okay|so|and|right|then|fine|good|great),?\s+)*([A-Z][\w'-]+),\s+(?:please\s+)?"
     r"(?:put|tell|send|check|ask|draft|write|make|take|get|book|set|share|bring|call|email|ping|"
     r"loop|look|pull|add|update|confirm|sort|chase|give|run|prepare|schedule|find|do|pick|decide|"
-    r"choose|talk|brief|fix|move|build|test|review|circulate|own|let)\b"
+    r"choose|talk|brief|fix|move|build|test|review|circulate|own|let"
+    # "Lucas, I will also need the consent screen": the one named delivers what is needed
+    r"|[Ii](?:'ll|\s+will|'d|\s+would)?\s+(?:also\s+|still\s+)?(?:need|want)(?!\s+to\b))\b"
 )
 _PERIOD_ONLY = re.compile(
     r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b",

@@ -120,7 +120,10 @@ _NUM = (
     r"(?:\d{1,3}|a\s+couple(?:\s+of)?|couple\s+of|a|an|one|two|three|four|five|six|seven|eight"
     r"|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
 )
-_UNIT = r"(?:(?:business|working|work)\s+days?|days?|weeks?|fortnights?|months?|years?|hours?)"
+_UNIT = (
+    r"(?:(?:business|working|work)\s+days?|days?|weeks?|fortnights?|months?|years?|hours?"
+    r"|minutes?|mins\b)"
+)
 _END_OF = r"(?:the\s+)?(?:end|close)[-\s]+of[-\s]+"
 _START_OF = r"(?:early\s+|(?:the\s+)?(?:start|beginning)\s+of\s+)"
 _EOD = (
@@ -368,7 +371,8 @@ _TRIGGER_WORDS = frozenset(
     """
     today tonight tomorrow morning afternoon evening monday tuesday wednesday thursday friday
     saturday sunday mon tue tues wed thu thur thurs fri day days week weeks weekend workweek
-    fortnight fortnights month months quarter quarters year years hour hours business play q
+    fortnight fortnights month months quarter quarters year years hour hours minute minutes
+    mins business play q
     eod cob eob eow eom eoq eoy january february march april may june july august september
     october november december jan feb mar apr jun jul aug sep sept oct nov dec after first
     second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
@@ -696,6 +700,8 @@ def _r_dur(g: dict[str, str], d: dt.date | None) -> dt.date | None:
         return _add_business_days(d, n)
     if unit == "hour":
         return d + dt.timedelta(days=n // 24)
+    if unit in ("minute", "min"):
+        return d  # "names to you in ten minutes"
     if unit == "day":
         return d + dt.timedelta(days=n)
     if unit == "week":

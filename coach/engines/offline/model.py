@@ -30,16 +30,22 @@ class Binary:
     """Logistic regression: P(yes | features) and the threshold that picks an item."""
 
     bias: float
-    weights: dict[str, float]
+    weights: dict[str, float]  # in units of 1 / scale
     threshold: float = 0.5
+    scale: float = 1.0
 
     def prob(self, features: Iterable[str] | Mapping[str, float]) -> float:
         """The probability of a yes: binary features by name, or named values."""
         w = self.weights
         if isinstance(features, Mapping):
-            return _sigmoid(self.bias + sum(w.get(f, 0.0) * v for f, v in features.items()))
-        # A feature counts once however often it fires, as it did in training.
-        return _sigmoid(self.bias + sum(map(w.get, set(features), repeat(0.0))))
+            total = sum(w.get(f, 0.0) * v for f, v in features.items())
+        else:  # a feature counts once however often it fires, as it did in training
+            total = sum(map(w.get, set(features), repeat(0.0)))
+        return _sigmoid(self.bias + total / self.scale)
+
+    def weight(self, feature: str) -> float:
+        """One feature's weight (0 when the model does not know it)."""
+        return self.weights.get(feature, 0.0) / self.scale
 
     def without(self, prefix: str) -> Binary:
         """The same model with every feature starting with `prefix` switched off."""
@@ -54,7 +60,8 @@ class Multiclass:
 
     classes: tuple[str, ...]
     bias: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]
+    weights: dict[str, tuple[float, ...]]  # in units of 1 / scale
+    scale: float = 1.0
 
     def probs(self, features: Iterable[str]) -> dict[str, float]:
         """P(class | features) for every class."""
@@ -62,8 +69,9 @@ class Multiclass:
         rows = [row for f in set(features) if (row := weights.get(f)) is not None]
         # Column sums in C (zip and sum) rather than a Python loop per class: the engine calls
         # this once per unit, and it was its costliest line.
+        k = 1.0 / self.scale
         scores = (
-            [b + sum(col) for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
+            [b + sum(col) * k for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
             if rows
             else list(self.bias)
         )
@@ -105,8 +113,14 @@ class Weights:
 
 
 def _binary(data: dict) -> Binary:
-    # JSON numbers are already floats (or ints, which add the same): no per-weight conversion.
-    return Binary(float(data["bias"]), dict(data["weights"]), float(data.get("threshold", 0.5)))
+    # Weights are stored as integers of 1/scale: JSON reads them faster than floats, and the sum
+    # is divided once per unit instead of converting each weight at load.
+    return Binary(
+        float(data["bias"]),
+        dict(data["weights"]),
+        float(data.get("threshold", 0.5)),
+        float(data.get("scale", 1.0)),
+    )
 
 
 def _multiclass(data: dict) -> Multiclass:
@@ -115,6 +129,7 @@ def _multiclass(data: dict) -> Multiclass:
         tuple(classes),
         tuple(float(b) for b in data["bias"]),
         {k: tuple(row) for k, row in data["weights"].items()},
+        float(data.get("scale", 1.0)),
     )
 
 
