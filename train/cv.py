@@ -28,11 +28,10 @@ from coach.engines.offline.actions import find_action_items  # noqa: E402
 from coach.engines.offline.decisions import find_decisions  # noqa: E402
 from coach.engines.offline.model import parse_weights  # noqa: E402
 from coach.evals.gold import GoldMeeting  # noqa: E402
-from coach.evals.noise import add_noise  # noqa: E402
+from coach.evals.runner import Analyzer, iter_scores  # noqa: E402
 from coach.evals.scoring import Counts, match, score_meeting, summarise  # noqa: E402
-from coach.models import Meeting, Transcript  # noqa: E402
+from coach.models import Meeting, Report, Transcript  # noqa: E402
 from coach.pipeline import assemble, prepare  # noqa: E402
-from coach.transcripts import load_transcript  # noqa: E402
 
 FOLDS = 3
 
@@ -74,15 +73,17 @@ def _sweep(
             c.fn += sum(1 for i, g in enumerate(gold) if i not in got and not g.optional)
 
 
-def _noisy_score(engine: OfflineEngine, m: GoldMeeting, seed: int):  # type: ignore[no-untyped-def]
-    """One held-out meeting scored with speech-to-text noise, as `coach eval --noise` scores it."""
-    transcript, gold = add_noise(load_transcript(m.transcript_path), m.gold, seed)
-    transcript, meeting, warnings = prepare(
-        transcript, roles=gold.roles if gold.roles_given else None, date=gold.date
-    )
-    findings, info = engine.run(transcript, meeting)
-    report = assemble(transcript, meeting, findings, info, warnings)
-    return score_meeting(m.name, report, gold, transcript)
+def _analyzer(engine: OfflineEngine) -> Analyzer:
+    """Runs one fold's engine on a dataset meeting, as `coach eval` runs the shipped one."""
+
+    def analyze(m: GoldMeeting, transcript: Transcript) -> Report:
+        transcript, meeting, warnings = prepare(
+            transcript, roles=m.gold.roles if m.gold.roles_given else None, date=m.gold.date
+        )
+        findings, info = engine.run(transcript, meeting)
+        return assemble(transcript, meeting, findings, info, warnings)
+
+    return analyze
 
 
 def _fold(n: int, name: str) -> int:
@@ -173,8 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ]
             scores.append(score)
             _sweep(engine, transcript, meeting, m, sweep)
-            if args.score_noise is not None:
-                noisy_scores.append(_noisy_score(engine, m, args.score_noise))
+        if args.score_noise is not None:
+            tested = [m for m, _ in test]
+            noisy_scores += iter_scores(tested, _analyzer(engine), args.score_noise)
     for label, group in (("", scores), ("noise: ", noisy_scores)):
         if not group:
             continue

@@ -216,15 +216,18 @@ _NOISY: dict[str, tuple[GoldMeeting, Context]] = {}
 
 
 def noisy_copies(
-    meetings: list[tuple[GoldMeeting, Context]], seed: int
+    meetings: list[tuple[GoldMeeting, Context]], seed: int | None
 ) -> list[tuple[GoldMeeting, Context]]:
-    """Each meeting as a speech-to-text engine might have written it, its gold carried over.
+    """Each meeting as a speech-to-text engine might have written it, its gold carried over (none
+    when the seed is None).
 
     The scorer otherwise learns its writers' capitals and punctuation: on meetings by new writers it
     scored decisions better with noise added than without.
     """
     from coach.evals.noise import add_noise
 
+    if seed is None:
+        return []
     out = []
     for m, _ in meetings:
         name = f"{m.name}{NOISE_SUFFIX}"
@@ -709,11 +712,7 @@ def fit_all(
     data: Data, dev: list[tuple[GoldMeeting, Context]], c_acts: float, c_categories: float
 ) -> dict:
     """Fit every model on `dev` (a subset of the development meetings) plus the other sources."""
-    noisy_dev, noisy_meet = (
-        (noisy_copies(dev, NOISE_SEED), noisy_copies(data.meet, NOISE_SEED))
-        if NOISE_SEED is not None
-        else ([], [])
-    )
+    noisy_dev, noisy_meet = noisy_copies(dev, NOISE_SEED), noisy_copies(data.meet, NOISE_SEED)
     noisy = noisy_dev + noisy_meet
     samples = (
         dev_samples(dev)
