@@ -398,6 +398,10 @@ _DURATION_BAD_BEFORE = re.compile(
     r"|twice|every|per|been|about|almost|nearly|than|just|only)\s+$",
     re.IGNORECASE,
 )
+_SIMPLE_ORDINALS = frozenset(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+)
+_FOR_BEFORE = re.compile(r"(?<![\w'])for\s+$", re.IGNORECASE)
 _AT_BEFORE = re.compile(r"(?<![\w'])at\s+$", re.IGNORECASE)
 _CLAUSE_AT_BEFORE = re.compile(
     r"(?:^|[.!?;:,(\"]\s*|(?<![\w'])(?:and|but|so|because|yeah|well|look)\s+)at\s+$", re.IGNORECASE
@@ -582,8 +586,11 @@ def _r_half(g: dict[str, str], d: dt.date | None) -> dt.date | None:
 
 
 def _r_nth(g: dict[str, str], d: dt.date | None) -> dt.date | None:
-    if g.get("dayword") and not (g.get("lead") or g.get("nwd") or g.get("mrel2")):
-        raise _Drop  # "the second" alone is an ordinal; "on the second" is a day
+    # "the second" alone is an ordinal; "on the second" is a day, and so is "for the
+    # twenty-third", though not "for the second".
+    compound = g.get("_for") and g.get("dayword", "").lower() not in _SIMPLE_ORDINALS
+    if g.get("dayword") and not (g.get("lead") or compound or g.get("nwd") or g.get("mrel2")):
+        raise _Drop
     day = _day_of(g)
     if d is None:
         return None
@@ -760,6 +767,8 @@ def _accept(text: str, m: re.Match[str], meeting_date: dt.date | None) -> DueDat
     groups["_text"] = core
     if m.group("lead"):
         groups["lead"] = m.group("lead")
+    elif _FOR_BEFORE.search(text, window, start):
+        groups["_for"] = "1"  # "on the exec agenda for the twenty-third"
     if kind == "dur" and _DURATION_BAD_BEFORE.search(text, window, start):
         groups["_bad_duration_before"] = "1"
     if (
