@@ -10,8 +10,8 @@ Deterministic: the same data gives the same weights. What it learns from:
 - the nine categories: train/data/categories.jsonl (written for this purpose, apart from every eval
   set) and, as "none", a sample of AMI units (design meetings with no marketing-IT gap);
 - the meeting-level flag model: the development meetings' category tallies against their gold.
-The development and training meetings' commitments, decisions and objections are fitted twice: as
-written and as a speech-to-text engine might have written them (coach.evals.noise, --noise-seed).
+Every model reads the development and training meetings twice: as written and as a speech-to-text
+engine might have written them (coach.evals.noise, --noise-seed).
 The blind set is never read. Thresholds come from out-of-fold predictions, not from fitted ones;
 the folds hold out each writer's meetings together, as a new user's meetings would be new.
 AMI Meeting Corpus: (c) the AMI Consortium, CC BY 4.0.
@@ -740,7 +740,9 @@ def fit_all(
         "threshold": sweep_objections(dev + data.meet + noisy, samples, oof),
     }
     base_f, base_l = data.category_base  # sentences and AMI "none"
-    annotated = dev + data.meet
+    # The noisy copies teach the category and flag models speech-to-text too; a copy goes with
+    # its original's writer in the stacking folds.
+    annotated = dev + data.meet + noisy
     all_f, all_l = meeting_category_samples(annotated)
     out["category"] = fit_categories(base_f + all_f, base_l + all_l, c_categories)
     # Stacking: each annotated meeting's unit probabilities come from a category model fitted

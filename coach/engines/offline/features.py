@@ -195,11 +195,6 @@ _PAST = _re(
     r"(?:i've|we've|they've|i have|we have) (?:already )?(?:sent|done|been|had|made|signed|bought|told|"
     r"asked|written|built|launched|shipped|finished|tried|spoken|talked|checked|got))\b"
 )
-_GENERAL = _re(
-    r"\b(?:we should|we need to|we have to|we must|we ought to|we've got to|it would be good to|"
-    r"we should all|we need to be|we have to be|it'd be nice|be more|be better|communicate better|"
-    r"work together|be aligned|more aligned|stay aligned|talk more)\b"
-)
 _MEETING_TALK = _re(
     r"\b(?:share my screen|pull (?:it|that|this) up|go first|take notes|stop sharing|move on|"
     r"wrap up|wrap this up|jump in|jump off|drop off|hop off|circle back|come back to (?:that|it|this)|"
@@ -492,12 +487,6 @@ def past(u: Unit, ctx: Context) -> bool:
 def question(u: Unit, ctx: Context) -> bool:
     """A question: a question mark, or a question word or inverted verb first in unpunctuated speech."""
     return u.question or bool(_QUESTION_START.search(_core(u, ctx)))
-
-
-@feature
-def general_intention(u: Unit, ctx: Context) -> bool:
-    """A wish for everyone, not a task: "we should be more aligned", "we need to talk more"."""
-    return bool(_GENERAL.search(u.norm))
 
 
 @feature
