@@ -311,6 +311,11 @@ IN_CONTEXT = [
     (THU, "I'll get you the Black Friday list by Monday.", "by Monday", "2026-03-09"),
     (THU, "I'll add the Monday scorecard to the all-hands on Tuesday.", "on Tuesday", "2026-03-10"),
     (THU, "I'll load test at three x Friday peak by the ninth.", "by the ninth", "2026-03-09"),
+    # A time of day with no day is a deadline today.
+    (THU, "I'll have the queue fix in prod by 2:30.", "by 2:30", THU),
+    (THU, "Script to the call center by 3.", "by 3", THU),
+    (THU, "I'll call them back before 4pm, ok", "before 4pm", THU),
+    (THU, "Numbers to you by noon, please.", "by noon", THU),
 ]
 ALL_CASES = (
     TODAY
@@ -392,6 +397,10 @@ NEGATIVES = [
     "The Monday scorecard looks better than it did",
     "In the second half we scored twice",
     "We need a few more people",
+    "We cut the backlog by 3.",
+    "The meeting is at 3.",
+    "We beat them by 2 points",
+    "Conversion is up by 4, nice",
     "",
 ]
 

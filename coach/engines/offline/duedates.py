@@ -4,6 +4,8 @@ against the meeting date.
 The resolution rules are the annotation rules of the gold data (evals/README.md, "Due date"):
 
 - today / tonight / EOD / COB / close of business / end of play -> the meeting date D; tomorrow -> D+1.
+- a time of day with no day after "by" / "before" / "until" ("by 2:30", "before 4pm", "by noon")
+  -> D; a number that measures a change ("cut the backlog by 3") is not one.
 - a weekday ("by Friday", "this Friday", "Friday morning", "first thing Monday") -> the next such
   day strictly after D; "next <weekday>" and "<weekday> next week" -> that weekday of the following
   calendar week (weeks start on Monday).
@@ -312,6 +314,14 @@ _ALTERNATIVES: list[tuple[str, str]] = [
     ),
     # end of day / EOD / COB / close of business, alone
     ("eod", _EOD + r"\b"),
+    # a time of day with no day: "by 2:30", "before 4pm", "by noon" (resolved to the meeting date)
+    (
+        "clock",
+        r"(?:(?P<hm>\d{1,2}[:.]\d{2})(?:\s*[ap]\.?m\b\.?)?|(?P<hour>\d{1,2})(?P<ampm>\s*[ap]\.?m\b\.?"
+        r"|\s*o'clock\b)?|noon\b|midday\b|lunch(?:time)?\b)"
+        r"(?=\s*(?:[.!?,;)]|$)|\s+(?:today|tonight|latest|at\s+the\s+latest|and|so|then|ok|okay"
+        r"|please|sharp|our\s+time|your\s+time|[A-Z]{2,4})\b)",
+    ),
 ]
 
 _LEAD = (
@@ -372,7 +382,7 @@ _TRIGGER_WORDS = frozenset(
     today tonight tomorrow morning afternoon evening monday tuesday wednesday thursday friday
     saturday sunday mon tue tues wed thu thur thurs fri day days week weeks weekend workweek
     fortnight fortnights month months quarter quarters year years hour hours minute minutes
-    mins business play q
+    mins business play q noon midday lunch lunchtime
     eod cob eob eow eom eoq eoy january february march april may june july august september
     october november december jan feb mar apr jun jul aug sep sept oct nov dec after first
     second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
@@ -396,6 +406,13 @@ _BAD_AFTER = re.compile(
 _DURATION_BAD_BEFORE = re.compile(
     r"(?<![\w'])(?:for|took|take|takes|taking|lasted|lasts|last|spent|spend|over|during|once"
     r"|twice|every|per|been|about|almost|nearly|than|just|only)\s+$",
+    re.IGNORECASE,
+)
+# A number after "by" that measures a change ("cut the backlog by 3") rather than a time of day.
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:up|down|grow|grows|grew|increase[sd]?|reduce[sd]?|cut|drop(?:s|ped)?|fell|fall|falls"
+    r"|rise|rises|rose|improve[sd]?|slip(?:s|ped)?|delay(?:s|ed)?|shift(?:s|ed)?|lower|raise[sd]?"
+    r"|beat|won|lost|lead|led|ahead|behind|multiply|divide)\b[^.!?]*$",
     re.IGNORECASE,
 )
 _SIMPLE_ORDINALS = frozenset(
@@ -720,6 +737,18 @@ def _r_dur(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     return _plus(d, years=n)
 
 
+def _r_clock(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    lead = " ".join(g.get("lead", "").lower().split())
+    if not lead or (lead.startswith(("on", "due on", "due")) and "by" not in lead):
+        raise _Drop  # "at 3", "on 2": a meeting time or a count, not a deadline
+    hour = g.get("hour")
+    if hour is not None and not g.get("ampm") and not 1 <= int(hour) <= 12:
+        raise _Drop  # "by 15" is a count
+    if hour is not None and not g.get("ampm") and g.get("_change"):
+        raise _Drop  # "cut it by 3", "slipped by 2": an amount
+    return d
+
+
 def _r_eod(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     if g.get("_idiom"):
         raise _Drop  # "At the end of the day, ..." is a figure of speech
@@ -741,6 +770,7 @@ _RESOLVERS: dict[str, Callable[[dict[str, str], dt.date | None], dt.date | None]
     "year": _r_year,
     "dur": _r_dur,
     "eod": _r_eod,
+    "clock": _r_clock,
 }
 
 
@@ -769,6 +799,8 @@ def _accept(text: str, m: re.Match[str], meeting_date: dt.date | None) -> DueDat
         groups["lead"] = m.group("lead")
     elif _FOR_BEFORE.search(text, window, start):
         groups["_for"] = "1"  # "on the exec agenda for the twenty-third"
+    if kind == "clock" and _CHANGE_BEFORE.search(text, window, start):
+        groups["_change"] = "1"
     if kind == "dur" and _DURATION_BAD_BEFORE.search(text, window, start):
         groups["_bad_duration_before"] = "1"
     if (
