@@ -317,7 +317,7 @@ _ALTERNATIVES: list[tuple[str, str]] = [
     # a time of day with no day: "by 2:30", "before 4pm", "by noon" (resolved to the meeting date)
     (
         "clock",
-        r"(?:(?P<hm>\d{1,2}[:.]\d{2})(?:\s*[ap]\.?m\b\.?)?|(?P<hour>\d{1,2})(?P<ampm>\s*[ap]\.?m\b\.?"
+        r"(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?|(?P<hour>\d{1,2})(?P<ampm>\s*[ap]\.?m\b\.?"
         r"|\s*o'clock\b)?|noon\b|midday\b|lunch(?:time)?\b)"
         r"(?=\s*(?:[.!?,;)]|$)|\s+(?:today|tonight|latest|at\s+the\s+latest|and|so|then|ok|okay"
         r"|please|sharp|our\s+time|your\s+time|[A-Z]{2,4})\b)",
@@ -739,13 +739,11 @@ def _r_dur(g: dict[str, str], d: dt.date | None) -> dt.date | None:
 
 def _r_clock(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     lead = " ".join(g.get("lead", "").lower().split())
-    if not lead or (lead.startswith(("on", "due on", "due")) and "by" not in lead):
+    if not lead or (lead.startswith(("on", "due")) and "by" not in lead):
         raise _Drop  # "at 3", "on 2": a meeting time or a count, not a deadline
     hour = g.get("hour")
-    if hour is not None and not g.get("ampm") and not 1 <= int(hour) <= 12:
-        raise _Drop  # "by 15" is a count
-    if hour is not None and not g.get("ampm") and g.get("_change"):
-        raise _Drop  # "cut it by 3", "slipped by 2": an amount
+    if hour is not None and not g.get("ampm") and (not 1 <= int(hour) <= 12 or g.get("_change")):
+        raise _Drop  # a bare number that is a count ("by 15") or an amount ("cut it by 3")
     return d
 
 
