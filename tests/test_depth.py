@@ -327,7 +327,8 @@ def test_concerns_in_plain_words_are_found_by_the_learned_model() -> None:
         "Tom Reed: I don't see how we do that without a data protection review, honestly it feels rushed.\n"
         "Priya Shah: Right. Next item, the spring launch budget.\n"
         "Tom Reed: Sure.\n"
-        "Ana Ruiz: Who checked that the agency can access customer records at all? I am really not happy about that.\n"
+        "Ana Ruiz: Hang on, who checked that the agency can access customer records at all? "
+        "I am really not happy about that.\n"
         "Priya Shah: Good question, Tom's team will run an access review this week before anything is shared.\n",
         roles={"Priya Shah": "CMO", "Tom Reed": "CIO", "Ana Ruiz": "marketing"},
         date="2026-03-02",

@@ -162,6 +162,32 @@ def test_another_voice_taking_up_a_decision_is_its_evidence_not_a_second_decisio
     ]
 
 
+def test_one_decision_said_over_a_turn_with_an_aside_between_stays_one_decision() -> None:
+    r = run(
+        "Dana Reyes: Right, we're going with Braze for the spring launch. I know it wasn't "
+        "everyone's first pick. That's decided, Braze it is.\n"
+        "Raj Patel: Okay.\n",
+        roles="Dana Reyes=CMO,Raj Patel=CTO",
+    )
+    assert [[e.quote for e in d.evidence] for d in r.decisions] == [
+        ["Right, we're going with Braze for the spring launch.", "That's decided, Braze it is."]
+    ]
+
+
+def test_two_decisions_far_apart_in_one_long_turn_stay_two() -> None:
+    r = run(
+        "Dana Reyes: Right, we're going with Braze for the spring launch. I know it wasn't "
+        "everyone's first pick. The pricing was a stretch for us. Honestly the demo was rough in "
+        "places. And the Leeds webinar moves to the ninth of April, that's decided.\n"
+        "Raj Patel: Okay.\n",
+        roles="Dana Reyes=CMO,Raj Patel=CTO",
+    )
+    assert [[e.quote for e in d.evidence] for d in r.decisions] == [
+        ["Right, we're going with Braze for the spring launch."],
+        ["And the Leeds webinar moves to the ninth of April, that's decided."],
+    ]
+
+
 MISALIGNED = """\
 Dana Whitfield: We signed the contract for the new webinar platform last week and it goes live on the 30th.
 Raj Patel: Signed? This is the first I'm hearing of it. Security hasn't seen it and it needs a data protection review.

@@ -139,9 +139,11 @@ def find_decisions(
             proposal is None
             and last is not None
             and last.evidence[-1].turn == u.turn
-            and u.index - 1 in used
+            and (u.index - 1 in used or u.index - 2 in used)
         ):
-            # One decision said over two units of a turn stays one decision.
+            # One decision said over several units of a turn stays one decision, even with one
+            # sentence the model passed over between them; further apart, in a long turn, they are
+            # more often two decisions (AMI's chairs list several in one turn).
             last.evidence.append(Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote))
             used.add(u.index)
             continue
