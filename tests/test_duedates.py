@@ -127,6 +127,12 @@ NEXT_WEEKDAY = [
     (THU, "Let's do Tuesday next week", "Tuesday next week", "2026-03-10"),
     (THU, "next week on Thursday", "next week on Thursday", "2026-03-12"),
     (THU, "this coming Monday", "this coming Monday", "2026-03-09"),
+    # British and Irish "Friday week": a week after the coming Friday
+    (THU, "Tell us which by Friday week.", "by Friday week", "2026-03-13"),
+    (MON, "the training is on Monday week, the sixteenth", "on Monday week", "2026-03-16"),
+    (FRI, "I'll have it set up by Monday week", "by Monday week", "2026-03-16"),
+    (THU, "we meet Monday week of the launch", "Monday", "2026-03-09"),
+    (THU, "I'll send it by Friday, week after that we review", "by Friday", "2026-03-06"),
 ]
 NEXT_WEEK = [
     (THU, "I'll have it next week", "next week", "2026-03-13"),

@@ -8,7 +8,7 @@ The resolution rules are the annotation rules of the gold data (evals/README.md,
   -> D; a number that measures a change ("cut the backlog by 3") is not one.
 - a weekday ("by Friday", "this Friday", "Friday morning", "first thing Monday") -> the next such
   day strictly after D; "next <weekday>" and "<weekday> next week" -> that weekday of the following
-  calendar week (weeks start on Monday).
+  calendar week (weeks start on Monday); "Friday week" -> a week after the next Friday.
 - "next week" -> Friday of the following week ("early next week" -> its Monday); "end of the week",
   "EOW", "this week", "by the weekend" -> Friday of D's week (the next Friday from a weekend).
 - month / quarter / year / half-year periods -> their last day; a named quarter, half or month
@@ -247,6 +247,8 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         r"|next\s+week,?\s+(?:on\s+)?(?P<wd_nw1>" + _WD + r")"
         r"|(?P<wd_nw2>" + _WD + r")\s+(?:of\s+)?next\s+week\b"
         r"|next\s+(?P<wd_next>" + _WD + r")"
+        # British and Irish "Friday week": the Friday after the coming one
+        r"|(?P<wd_week>" + _WD + r")\s+week\b(?!['-]|\s+(?:of|after|before|on|in)\b)"
         r"|(?:this\s+(?:coming\s+)?|coming\s+)?(?P<wd>" + _WD + r"))"
         r"\b" + _DAY_SUFFIX,
     ),
@@ -641,6 +643,8 @@ def _r_day(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     for key in ("wd_nw1", "wd_nw2", "wd_next"):
         if g.get(key):
             return _monday_next_week(d) + dt.timedelta(days=_weekday_number(g[key]))
+    if g.get("wd_week"):
+        return _next_weekday(d, _weekday_number(g["wd_week"])) + dt.timedelta(days=7)
     return _next_weekday(d, _weekday_number(g["wd"]))
 
 
