@@ -88,6 +88,18 @@ def test_named_assignment_and_joint_owner() -> None:
     assert r.action_items[1].due == dt.date(2026, 3, 13)
 
 
+def test_a_request_is_dated_by_the_answer_of_the_one_asked() -> None:
+    r = run(
+        "Dana Reyes: Raj, can you get the consent screen translated for the app?\n"
+        "Raj Patel: The agency is slow, so realistically the twelfth of March.\n"
+        "Dana Reyes: Fine. Mia, the launch list is yours to finish.\n"
+        "Mia Chen: Before that I need the copy, but sure.\n",
+        roles="Dana Reyes=CMO,Raj Patel=CTO,Mia Chen=marketing",
+    )
+    dated = [(a.owner, a.due) for a in r.action_items if a.owner == "Raj Patel"]
+    assert dated == [("Raj Patel", dt.date(2026, 3, 12))]
+
+
 def test_without_a_meeting_date_due_text_is_kept_and_date_left_empty() -> None:
     r = run("Ana: I'll send the pack by Friday.\nBen: Thanks.", date=None)
     (item,) = r.action_items

@@ -235,7 +235,8 @@ def _due(
     owner: str | None = None,
 ) -> DueDate | None:
     """The deadline: in the item's own words (the promiser's first: "by Thursday?" / "I'll have it
-    Wednesday" is due Wednesday), then just after them in the turn, then in the reply."""
+    Wednesday" is due Wednesday), then just after them in the turn, then in the reply, then in the
+    next turn when the one asked answers it ("Raj, can you...?" / "Realistically the twelfth.")."""
     ordered = sorted(units, key=lambda u: u.speaker != owner)
     sources = [u.quote for u in ordered]
     first = units[0]
@@ -246,6 +247,10 @@ def _due(
         due = best_due(source, meeting_date)
         if due is not None:
             return due
+    last = max(units, key=lambda u: u.index)
+    answer = ctx.next_turn_first(last)
+    if answer is not None and answer.speaker == owner:
+        return best_due(turns[answer.turn][:200], meeting_date)
     return None
 
 
