@@ -174,30 +174,31 @@ def test_another_voice_taking_up_a_decision_is_its_evidence_not_a_second_decisio
     ]
 
 
-def test_one_decision_said_over_a_turn_with_an_aside_between_stays_one_decision() -> None:
-    r = run(
-        "Dana Reyes: Right, we're going with Braze for the spring launch. I know it wasn't "
-        "everyone's first pick. That's decided, Braze it is.\n"
-        "Raj Patel: Okay.\n",
-        roles="Dana Reyes=CMO,Raj Patel=CTO",
-    )
-    assert [[e.quote for e in d.evidence] for d in r.decisions] == [
-        ["Right, we're going with Braze for the spring launch.", "That's decided, Braze it is."]
-    ]
+BRAZE = "Right, we're going with Braze for the spring launch."
+WEBINAR = "And the Leeds webinar moves to the ninth of April, that's decided."
 
 
-def test_two_decisions_far_apart_in_one_long_turn_stay_two() -> None:
-    r = run(
-        "Dana Reyes: Right, we're going with Braze for the spring launch. I know it wasn't "
-        "everyone's first pick. The pricing was a stretch for us. Honestly the demo was rough in "
-        "places. And the Leeds webinar moves to the ninth of April, that's decided.\n"
-        "Raj Patel: Okay.\n",
-        roles="Dana Reyes=CMO,Raj Patel=CTO",
-    )
-    assert [[e.quote for e in d.evidence] for d in r.decisions] == [
-        ["Right, we're going with Braze for the spring launch."],
-        ["And the Leeds webinar moves to the ninth of April, that's decided."],
-    ]
+@pytest.mark.parametrize(
+    ("turn", "expected"),
+    [
+        # one aside between two units of one decision: still one decision
+        (
+            f"{BRAZE} I know it wasn't everyone's first pick. That's decided, Braze it is.",
+            [[BRAZE, "That's decided, Braze it is."]],
+        ),
+        # further apart in a long turn: two decisions
+        (
+            f"{BRAZE} I know it wasn't everyone's first pick. The pricing was a stretch for us. "
+            f"Honestly the demo was rough in places. {WEBINAR}",
+            [[BRAZE], [WEBINAR]],
+        ),
+    ],
+)
+def test_decision_units_of_one_turn_merge_across_one_aside(
+    turn: str, expected: list[list[str]]
+) -> None:
+    r = run(f"Dana Reyes: {turn}\nRaj Patel: Okay.\n", roles="Dana Reyes=CMO,Raj Patel=CTO")
+    assert [[e.quote for e in d.evidence] for d in r.decisions] == expected
 
 
 MISALIGNED = """\
