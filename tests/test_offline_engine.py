@@ -286,6 +286,12 @@ def test_participants_share_the_words_and_count_questions() -> None:
         ("Declan, I'll also need the consent screen in both languages.", "Declan"),
         ("Declan, I need to check the pack myself first.", "Aoife"),  # the speaker's own task
         ("Declan, the pack looks fine.", "Aoife"),  # a name, then no order: the speaker's own line
+        # A name, then a question or "you": the one named is asked
+        ("Declan, can we get the retention rule into the next release?", "Declan"),
+        ("Declan, I would ask you to bring the plan to the committee.", "Declan"),
+        ("Declan, you and Priya take the scorecard to the board.", "Declan"),
+        ("Declan, I'll walk you through the pack tomorrow.", "Aoife"),
+        ("Declan, the pack is on my laptop whenever you want to see it.", "Aoife"),
     ],
 )
 def test_the_person_addressed_owns_an_order_or_a_handed_over_choice(line: str, owner: str) -> None:
@@ -298,6 +304,22 @@ def test_the_person_addressed_owns_an_order_or_a_handed_over_choice(line: str, o
     ctx = meeting_context(transcript, meeting)
     unit = next(u for u in ctx.units if u.speaker == "Aoife")
     assert _owner(unit, ctx)[0] == owner
+
+
+def test_who_answers_a_question_put_to_someone_by_name_takes_it_on() -> None:
+    """ "Declan, can someone on your side...?" / (Priya) "I'll do it.": Priya owns it."""
+    from coach.engines.offline import meeting_context
+    from coach.engines.offline.actions import _owner
+    from coach.pipeline import prepare
+
+    transcript, meeting, _ = prepare(
+        "Aoife: Declan, can someone on your side get me a real number for the interface?\n"
+        "Priya: Yes, I'll pull it from the tracker.\n"
+        "Declan: Thanks Priya.\n"
+    )
+    ctx = meeting_context(transcript, meeting)
+    unit = next(u for u in ctx.units if u.speaker == "Aoife")
+    assert _owner(unit, ctx)[0] == "Priya"
 
 
 def test_a_tied_restatement_joins_the_earlier_item_whatever_the_word_order() -> None:

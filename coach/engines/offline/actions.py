@@ -65,6 +65,21 @@ _VOCATIVE_ORDER = re.compile(
     # "Lucas, I will also need the consent screen": the one named delivers what is needed
     r"|[Ii](?:'ll|\s+will|'d|\s+would)?\s+(?:also\s+|still\s+)?(?:need|want)(?!\s+to\b))\b"
 )
+# A name said first, then a question or "you": "Mateo, can we get it into a release?", "Tom, you
+# and Serena take it to the board", "Katharina, I would ask you to bring the plan".
+_VOCATIVE_ASK = re.compile(
+    r"^(?:(?i:ok|okay|so|and|right|then|fine|good|great|also),?\s+)*([A-Z][\w'-]+)"
+    r"(?:,\s+[A-Z][\w'-]+)?(?:\s+and\s+[A-Z][\w'-]+)?,\s+(.+)"
+)
+_ASKS_YOU = re.compile(r"\b(?:you|your)\b|\?\s*$", re.IGNORECASE)
+# ...unless the speaker takes it ("Lotte, I'll walk you through it") or only offers ("Marcus, the
+# demo's on my laptop whenever you want").
+_NEEDS_FROM_YOU = re.compile(
+    r"\bi(?:'d| would| will|'ll)? (?:ask|need|want|like) (?:from )?(?:you|your)\b", re.IGNORECASE
+)
+_IF_YOU_WANT = re.compile(
+    r"\b(?:if|whenever|when) you (?:want|like|need|give|send)\b", re.IGNORECASE
+)
 _PERIOD_ONLY = re.compile(
     r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b",
     re.IGNORECASE,
@@ -78,6 +93,39 @@ def score_units(ctx: Context, model: Binary, vocab: frozenset[str] | None) -> li
 
 def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
     """Who owns the task in `u`, and the units that show it was taken on."""
+    owner, units = _owner_from_words(u, ctx)
+    if owner not in (None, u.speaker):
+        return owner, units
+    asked = _asked_by_name(u, ctx)
+    if asked is None:
+        return owner, units
+    nxt = ctx.next_turn_first(u)
+    if (
+        nxt is not None
+        and nxt.speaker != u.speaker
+        and _ACCEPT.search(nxt.norm)
+        and not _REFUSE.search(nxt.norm)
+    ):
+        return nxt.speaker, [u, nxt]  # "Sanjay, can someone on your side...?" / "I'll do it."
+    return asked, [u]
+
+
+def _asked_by_name(u: Unit, ctx: Context) -> str | None:
+    """The participant a unit that opens with their name asks something of, if it does."""
+    m = _VOCATIVE_ASK.match(u.quote)
+    if m is None:
+        return None
+    rest = m.group(2)
+    if not _ASKS_YOU.search(rest) or _IF_YOU_WANT.search(rest):
+        return None
+    if _I_WILL.search(rest.lower()) and not _NEEDS_FROM_YOU.search(rest):
+        return None
+    called = ctx.roster.lookup(m.group(1))
+    return called if called is not None and called != u.speaker else None
+
+
+def _owner_from_words(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
+    """The owner the unit's own words and its neighbours' show, else its speaker."""
     roster = ctx.roster
     nxt = ctx.next_turn_first(u)
     accepted = nxt is not None and bool(_ACCEPT.search(nxt.norm)) and not _REFUSE.search(nxt.norm)
