@@ -322,6 +322,28 @@ def test_who_answers_a_question_put_to_someone_by_name_takes_it_on() -> None:
     assert _owner(unit, ctx)[0] == "Priya"
 
 
+@pytest.mark.parametrize(
+    ("line", "reply", "owner"),
+    [
+        ("Ok, send me the exact number of seats.", "Sure, I'll mail it today.", "Priya"),
+        ("And I'd like the vendor's answer in writing.", "Yes, let me chase them.", "Priya"),
+        ("Can we get the load test results?", "Of course, I can share them.", "Priya"),
+        ("I'll send the deck on Friday.", "Sure, I can review it.", "Aoife"),  # the speaker's own
+        ("We bring the study in two weeks.", "Okay, I'll read it then.", "Aoife"),
+    ],
+)
+def test_a_need_with_no_doer_is_owned_by_who_takes_it_on(line: str, reply: str, owner: str) -> None:
+    """ "Send me the number." / "Sure, I'll mail it today.": the one who answers owns it."""
+    from coach.engines.offline import meeting_context
+    from coach.engines.offline.actions import _owner
+    from coach.pipeline import prepare
+
+    transcript, meeting, _ = prepare(f"Aoife: {line}\nPriya: {reply}\n")
+    ctx = meeting_context(transcript, meeting)
+    unit = next(u for u in ctx.units if u.speaker == "Aoife")
+    assert _owner(unit, ctx)[0] == owner
+
+
 def test_a_tied_restatement_joins_the_earlier_item_whatever_the_word_order() -> None:
     """The tie must not be broken by a set's hash order, or reports differ from run to run."""
     from coach.engines.offline.actions import _restates

@@ -80,6 +80,14 @@ _NEEDS_FROM_YOU = re.compile(
 _IF_YOU_WANT = re.compile(
     r"\b(?:if|whenever|when) you (?:want|like|need|give|send)\b", re.IGNORECASE
 )
+# A need or an order with no doer in it ("send me the exact number", "I'd like it in writing") is
+# owned by whoever takes it on in the next turn; a line with the speaker in it as the doer is not.
+_SELF = re.compile(
+    r"\b(?:i'll|we'll|i'd|we'd|i'm|we're|i|we|my team|my lot|my people|our team)(?![\w'])"
+    r"(?!\s+(?:also\s+|still\s+|really\s+)?(?:need|needs|like|want|would like)\b)"
+)
+_ASKING = re.compile(r"\b(?:can|could|may|shall|might) (?:we|i)\b")  # "can we get...?" asks
+_TAKES_IT = re.compile(r"\b(?:i'll|i will|let me|i can|will do|on it|leave it with me)\b")
 _PERIOD_ONLY = re.compile(
     r"^(?:in\s+|for\s+)?(?:q[1-4]|h[12]|this\s+quarter|next\s+quarter|this\s+year|next\s+year)\b",
     re.IGNORECASE,
@@ -96,18 +104,28 @@ def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
     owner, units = _owner_from_words(u, ctx)
     if owner not in (None, u.speaker):
         return owner, units
-    asked = _asked_by_name(u, ctx)
-    if asked is None:
-        return owner, units
     nxt = ctx.next_turn_first(u)
-    if (
+    taken = (
         nxt is not None
         and nxt.speaker != u.speaker
-        and _ACCEPT.search(nxt.norm)
+        and bool(_ACCEPT.search(nxt.norm))
         and not _REFUSE.search(nxt.norm)
+    )
+    asked = _asked_by_name(u, ctx)
+    if asked is not None:
+        if taken and nxt is not None:
+            return nxt.speaker, [u, nxt]  # "Sanjay, can someone on your side...?" / "I'll do it."
+        return asked, [u]
+    if (
+        taken
+        and nxt is not None
+        and owner == u.speaker
+        and _TAKES_IT.search(nxt.norm)
+        and not _SELF.search(_ASKING.sub("", u.norm))
     ):
-        return nxt.speaker, [u, nxt]  # "Sanjay, can someone on your side...?" / "I'll do it."
-    return asked, [u]
+        # a short "Sure, I'll do it" is part of the item; a long answer is an item of its own
+        return nxt.speaker, [u, nxt] if len(nxt.tokens) <= 10 else [u]
+    return owner, units
 
 
 def _asked_by_name(u: Unit, ctx: Context) -> str | None:
