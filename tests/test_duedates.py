@@ -322,6 +322,10 @@ IN_CONTEXT = [
     (THU, "Script to the call center by 3.", "by 3", THU),
     (THU, "I'll call them back before 4pm, ok", "before 4pm", THU),
     (THU, "Numbers to you by noon, please.", "by noon", THU),
+    # A calendar week is its Friday; one that has passed is next year's
+    (THU, "The security review is done by KW 21.", "by KW 21", "2026-05-22"),
+    (THU, "I send it in calendar week thirty.", "calendar week thirty", "2026-07-24"),
+    (THU, "Test scripts by CW 3, please.", "by CW 3", "2027-01-22"),
 ]
 ALL_CASES = (
     TODAY
@@ -533,7 +537,7 @@ WORDS = [
     "working", "hours", "one", "twelve", "an", "'s", "time", "ago", "since", "past", "today's",
     "Friday's", "marketing", "people", "percent", "version", "2.0", "10:30am", "noon", "latest",
     "ninth", "twenty-first", "eighteenth", "thirtieth", "fifth", "after", "right", "give", "me",
-    "call", "meeting", "and", "pass", "October",
+    "call", "meeting", "and", "pass", "October", "KW", "CW", "calendar", "21", "thirty",
 ]  # fmt: skip
 SEPARATORS = [" ", " ", " ", "  ", ", ", "\n", "-", ". "]
 

@@ -13,6 +13,8 @@ The resolution rules are the annotation rules of the gold data (evals/README.md,
   "EOW", "this week", "by the weekend" -> Friday of D's week (the next Friday from a weekend).
 - month / quarter / year / half-year periods -> their last day; a named quarter, half or month
   that already ended before D -> next year's.
+- a calendar week ("KW 21", "CW 12", "calendar week thirty") -> Friday of that ISO week, next
+  year's when this year's has passed.
 - "in N days/weeks/months", "two weeks from now", "a fortnight" -> D plus that much.
 - explicit dates ("March 20", "20 March", "3/20", "2026-03-20", "the 20th", and spoken "October
   ninth", "on the twenty-first") as written; without a year, a date earlier than D is next
@@ -252,6 +254,14 @@ _ALTERNATIVES: list[tuple[str, str]] = [
         r"|(?:this\s+(?:coming\s+)?|coming\s+)?(?P<wd>" + _WD + r"))"
         r"\b" + _DAY_SUFFIX,
     ),
+    # German and Nordic business speech: "KW 21", "CW 12", "calendar week thirty" (ISO weeks)
+    (
+        "calweek",
+        r"(?:(?:the\s+)?calendar\s+week|(?-i:KW|CW))\s*(?P<cw>[1-4]\d|5[0-3]|0?[1-9]"
+        r"|(?:twenty|thirty|forty)(?:[-\s]?(?:one|two|three|four|five|six|seven|eight|nine))?"
+        r"|fifty(?:[-\s]?(?:one|two|three))?|one|two|three|four|five|six|seven|eight|nine|ten"
+        r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b",
+    ),
     # next week / the week after next / end of the week / this week / by the weekend
     (
         "week",
@@ -377,6 +387,7 @@ _FIRST_WORDS = frozenset(
     december jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4 h1 h2 after right
     straight just give fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
     fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth
+    calendar kw cw
     """.split()  # noqa: SIM905
 )
 _TRIGGER_WORDS = frozenset(
@@ -388,7 +399,7 @@ _TRIGGER_WORDS = frozenset(
     eod cob eob eow eom eoq eoy january february march april may june july august september
     october november december jan feb mar apr jun jul aug sep sept oct nov dec after first
     second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
-    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth
+    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth kw cw
     """.split()  # noqa: SIM905
 )
 _WORD = re.compile(r"\w+")
@@ -648,6 +659,32 @@ def _r_day(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     return _next_weekday(d, _weekday_number(g["wd"]))
 
 
+_CARDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        """
+        one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+        sixteen seventeen eighteen nineteen
+        """.split()  # noqa: SIM905
+    )
+} | {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
+def _r_calweek(g: dict[str, str], d: dt.date | None) -> dt.date | None:
+    """Friday of ISO week N: this year's, or next year's once this year's has passed."""
+    cw = g["cw"].lower()
+    week = int(cw) if cw.isdigit() else sum(_CARDINALS[w] for w in re.split(r"[-\s]+", cw))
+    if d is None:
+        return None
+    year = d.isocalendar()[0]
+    if week < d.isocalendar()[1]:
+        year += 1
+    try:
+        return dt.date.fromisocalendar(year, week, 5)
+    except ValueError:  # week 53 in a year that has 52
+        raise _Drop from None
+
+
 def _r_week(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     if g.get("weekend") and not g.get("lead"):
         raise _Drop  # "over the weekend": only "by/before/until the weekend" is a deadline
@@ -766,6 +803,7 @@ _RESOLVERS: dict[str, Callable[[dict[str, str], dt.date | None], dt.date | None]
     "half": _r_half,
     "nth": _r_nth,
     "day": _r_day,
+    "calweek": _r_calweek,
     "week": _r_week,
     "month": _r_month,
     "quarter": _r_quarter,
