@@ -344,6 +344,23 @@ def test_a_need_with_no_doer_is_owned_by_who_takes_it_on(line: str, reply: str, 
     assert _owner(unit, ctx)[0] == owner
 
 
+@pytest.mark.parametrize(("owner", "due"), [(None, None), ("Aoife", dt.date(2026, 6, 9))])
+def test_a_task_nobody_takes_gets_a_due_date_only_from_its_own_words(
+    owner: str | None, due: dt.date | None
+) -> None:
+    """The date after "someone needs to tell support" is the news; after "I'll tell", a deadline."""
+    from coach.engines.offline import meeting_context
+    from coach.engines.offline.actions import _due
+    from coach.pipeline import prepare
+
+    text = "Aoife: Someone needs to tell support. The launch moved to the ninth of June.\n"
+    transcript, meeting, _ = prepare(text, date=dt.date(2026, 5, 4))
+    ctx = meeting_context(transcript, meeting)
+    turns = [t.text for t in transcript.turns]
+    found = _due(ctx.units[:1], ctx, turns, meeting.date, owner)
+    assert (found.date if found else None) == due
+
+
 def test_a_tied_restatement_joins_the_earlier_item_whatever_the_word_order() -> None:
     """The tie must not be broken by a set's hash order, or reports differ from run to run."""
     from coach.engines.offline.actions import _restates

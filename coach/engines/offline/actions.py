@@ -298,13 +298,17 @@ def _due(
     ctx: Context,
     turns: list[str],
     meeting_date: dt.date | None,
-    owner: str | None = None,
+    owner: str | None,
 ) -> DueDate | None:
     """The deadline: in the item's own words (the promiser's first: "by Thursday?" / "I'll have it
     Wednesday" is due Wednesday), then just after them in the turn, then in the reply, then in the
     next turn when the one asked answers it ("Raj, can you...?" / "Realistically the twelfth.")."""
     ordered = sorted(units, key=lambda u: u.speaker != owner)
     sources = [u.quote for u in ordered]
+    if owner is None:
+        # "Someone needs to tell support the launch moved to the 9th": with nobody taking it, the
+        # dates around it are the news, not a deadline; only its own words can set one.
+        return next(filter(None, (best_due(x, meeting_date) for x in sources)), None)
     first = units[0]
     sources.append(turns[first.turn][first.start :][:300])
     for u in units[1:]:
