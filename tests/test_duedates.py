@@ -326,6 +326,15 @@ IN_CONTEXT = [
     (THU, "The security review is done by KW 21.", "by KW 21", "2026-05-22"),
     (THU, "I send it in calendar week thirty.", "calendar week thirty", "2026-07-24"),
     (THU, "Test scripts by CW 3, please.", "by CW 3", "2027-01-22"),
+    # A month naming the event just before its day sets the day's month
+    (
+        THU,
+        "Could you build the slide for the June review on the 23rd?",
+        "on the 23rd",
+        "2026-06-23",
+    ),
+    (THU, "Bring it to the December forum, on the tenth.", "on the tenth", "2026-12-10"),
+    (THU, "Put it on the April roadmap review on the 14th.", "on the 14th", "2026-04-14"),
 ]
 ALL_CASES = (
     TODAY

@@ -455,6 +455,18 @@ def _modifier_day(text: str, window: int, start: int, end: int) -> bool:
     return bool(_MODIFIER_BEFORE.search(text, window, start) and _NOUN_AFTER.match(text, end))
 
 
+_NOT_A_NOUN = (
+    r"(?:and|or|but|so|then|we|i|you|they|he|she|it|that|this|is|was|were|will|would|to|at|in|"
+    r"on|of|for|with|by|before|after|if|when|as)\b"
+)
+# A month naming an event just before its day: "the June review on the 23rd", "the December
+# forum, on the tenth", "the April roadmap review on the fourteenth".
+_MONTH_EVENT_BEFORE = re.compile(
+    r"\b(" + _MONTH_FULL + r")\s+(?:(?!" + _NOT_A_NOUN + r")[a-z][\w/-]*\s+)?"
+    r"(?!" + _NOT_A_NOUN + r")[a-z][\w/-]*,?\s+$",
+    re.IGNORECASE,
+)
+
 _COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4)}
 
 
@@ -625,6 +637,8 @@ def _r_nth(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     if d is None:
         return None
     rel = (g.get("mrel") or g.get("mrel2") or "").lower()
+    if g.get("_month") and not rel:
+        return _explicit(_MONTHS[g["_month"][:3].lower()], day, None, d)
     first = dt.date(d.year, d.month, 1)
     if rel:
         first = _plus(first, months=1 if rel == "next" else 0)
@@ -839,6 +853,8 @@ def _accept(text: str, m: re.Match[str], meeting_date: dt.date | None) -> DueDat
         groups["lead"] = m.group("lead")
     elif _FOR_BEFORE.search(text, window, start):
         groups["_for"] = "1"  # "on the exec agenda for the twenty-third"
+    if kind == "nth" and (named := _MONTH_EVENT_BEFORE.search(text, max(0, start - 40), start)):
+        groups["_month"] = named.group(1)  # "the June review on the 23rd" is June's 23rd
     if kind == "clock" and _CHANGE_BEFORE.search(text, window, start):
         groups["_change"] = "1"
     if kind == "dur" and _DURATION_BAD_BEFORE.search(text, window, start):
