@@ -18,7 +18,8 @@ The resolution rules are the annotation rules of the gold data (evals/README.md,
 - "in N days/weeks/months", "two weeks from now", "a fortnight" -> D plus that much.
 - explicit dates ("March 20", "20 March", "3/20", "2026-03-20", "the 20th", and spoken "October
   ninth", "on the twenty-first") as written; without a year, a date earlier than D is next
-  year's; "the 20th" is the next 20th after D.
+  year's; "the 20th" is the next 20th after D, or that month's when a month names the event just
+  before it ("the June review on the 23rd").
 - "give me two weeks" -> D+14; "after this" / "after the meeting" -> D.
 - past and recurring references ("last Friday", "every Monday", "back in March", "two weeks ago")
   are not due dates. Without a meeting date every phrase is still found, with date None.
