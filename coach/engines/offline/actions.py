@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from coach.engines.offline.duedates import DueDate, find_all_due
+from coach.engines.offline.events import event_dates, event_due
 from coach.engines.offline.features import (
     _ACCEPT,
     _I_WILL,
@@ -302,7 +303,8 @@ def _due(
 ) -> DueDate | None:
     """The deadline: in the item's own words (the promiser's first: "by Thursday?" / "I'll have it
     Wednesday" is due Wednesday), then just after them in the turn, then in the reply, then in the
-    next turn when the one asked answers it ("Raj, can you...?" / "Realistically the twelfth.")."""
+    next turn when the one asked answers it ("Raj, can you...?" / "Realistically the twelfth."),
+    then the date of an event it hangs on."""
     ordered = sorted(units, key=lambda u: u.speaker != owner)
     sources = [u.quote for u in ordered]
     if owner is None:
@@ -320,8 +322,15 @@ def _due(
     last = max(units, key=lambda u: u.index)
     answer = ctx.next_turn_first(last)
     if answer is not None and answer.speaker == owner:
-        return best_due(turns[answer.turn][:200], meeting_date)
-    return None
+        due = best_due(turns[answer.turn][:200], meeting_date)
+        if due is not None:
+            return due
+    if meeting_date is None:
+        return None
+    # Last, an event the meeting dated elsewhere: "before the June steering" (said: "the June
+    # steering is Thursday, June 4th").
+    events = ctx.memo("events", ctx.units[0], lambda: event_dates(turns, meeting_date))
+    return next(filter(None, (event_due(x.quote, events) for x in units)), None)
 
 
 def find_action_items(
