@@ -106,26 +106,30 @@ def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
     if owner not in (None, u.speaker):
         return owner, units
     nxt = ctx.next_turn_first(u)
-    taken = (
-        nxt is not None
+    taker = (  # another voice that says yes at the start of the next turn
+        nxt
+        if nxt is not None
         and nxt.speaker != u.speaker
-        and bool(_ACCEPT.search(nxt.norm))
+        and _ACCEPT.search(nxt.norm)
         and not _REFUSE.search(nxt.norm)
+        else None
     )
     asked = _asked_by_name(u, ctx)
     if asked is not None:
-        if taken and nxt is not None:
-            return nxt.speaker, [u, nxt]  # "Sanjay, can someone on your side...?" / "I'll do it."
+        if taker is not None:
+            return taker.speaker, [
+                u,
+                taker,
+            ]  # "Sanjay, can someone on your side...?" / "I'll do it."
         return asked, [u]
     if (
-        taken
-        and nxt is not None
+        taker is not None
         and owner == u.speaker
-        and _TAKES_IT.search(nxt.norm)
+        and _TAKES_IT.search(taker.norm)
         and not _SELF.search(_ASKING.sub("", u.norm))
     ):
         # a short "Sure, I'll do it" is part of the item; a long answer is an item of its own
-        return nxt.speaker, [u, nxt] if len(nxt.tokens) <= 10 else [u]
+        return taker.speaker, [u, taker] if len(taker.tokens) <= 10 else [u]
     return owner, units
 
 

@@ -674,15 +674,8 @@ def _r_day(g: dict[str, str], d: dt.date | None) -> dt.date | None:
     return _next_weekday(d, _weekday_number(g["wd"]))
 
 
-_CARDINALS = {
-    w: i + 1
-    for i, w in enumerate(
-        """
-        one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-        sixteen seventeen eighteen nineteen
-        """.split()  # noqa: SIM905
-    )
-} | {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_TEENS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_CARDINALS = _NUMBER_WORDS | {w: n for n, w in enumerate(_TEENS, 13)} | {"forty": 40, "fifty": 50}
 
 
 def _r_calweek(g: dict[str, str], d: dt.date | None) -> dt.date | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from coach.engines.offline.duedates import DueDate, find_all_due
+from coach.engines.offline.duedates import _MONTHS, DueDate, find_all_due
 
 _EVENT = (
     r"(?:steering(?:\s+(?:committee|group|meeting))?|steerco|board(?:\s+meeting)?|"
@@ -55,17 +55,9 @@ def event_due(text: str, events: dict[str, list[dt.date]]) -> DueDate | None:
     for m in _HANGS_ON.finditer(text):
         dates = events.get(_key(m.group(3)), [])
         if m.group(2):
-            month = _MONTH_NUMBER[m.group(2)[:3].lower()]
+            month = _MONTHS[m.group(2)[:3].lower()]
             dates = [d for d in dates if d.month == month]
         if len(set(dates)) == 1:
             date = dates[0] - dt.timedelta(days=7 if m.group("week") else 0)
             return DueDate(text=m.group(0), start=m.start(), end=m.end(), date=date)
     return None
-
-
-_MONTH_NUMBER = {
-    m: i + 1
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-    )
-}
