@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from coach.models import ActionItem, Decision, Evidence, Flag, Objection, StatusUpdate, Transcript
@@ -19,6 +20,7 @@ T = TypeVar("T", Flag, ActionItem, Decision, Objection, StatusUpdate)
 
 
 _RUNS = re.compile(r"\s+|\S+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def _fold(text: str) -> _Folded:
     return _Folded("".join(out), starts, sources)
 
 
+@lru_cache(maxsize=4096)
 def _needle(quote: str) -> str:
     """The folded form of a quote, trimmed of the punctuation and quote marks models add."""
     return _fold(quote.strip(_TRIM) or quote).text
@@ -74,11 +77,20 @@ def _locate(quote: str, needle: str, text: str, folded: Callable[[], _Folded]) -
         return quote
     if not needle:
         return None
+    # Folding changes only quotes, dashes and spaces, so the needle's longest word is verbatim in
+    # any text that holds it: most texts are ruled out without being folded.
+    if _longest_word(needle) not in text:
+        return None
     hay = folded()
     at = hay.text.find(needle)
     if at < 0:
         return None
     return text[hay.source(at) : hay.source(at + len(needle) - 1) + 1]
+
+
+@lru_cache(maxsize=4096)
+def _longest_word(needle: str) -> str:
+    return max(_WORD.findall(needle), key=len, default="")
 
 
 def find_verbatim(quote: str, text: str) -> str | None:

@@ -81,6 +81,17 @@ def test_quotes_that_are_not_verbatim_fold_each_turn_once() -> None:
     )
     index = TurnIndex(transcript)
     kept, warnings = ground_items([*paraphrased, spaced], transcript, "action item", index=index)
-    assert index.folds == 2  # both turns once, not once per quote
+    # Turn 0 once, not once per quote; "ok" lacks the quotes' words, so it is never folded.
+    assert index.folds == 1
     assert [e.quote for item in kept for e in item.evidence] == ["word7 word8"]
     assert len(warnings) == 50
+
+
+def test_typographic_drift_is_found_in_a_long_turn_past_the_word_check() -> None:
+    from coach.grounding import find_verbatim
+
+    text = "So \u201cthe plan\u201d \u2014 honestly \u2014 is that I\u2019ll   send it Friday."
+    assert find_verbatim('"the plan" - honestly - is that I\'ll send it', text) == (
+        "the plan\u201d \u2014 honestly \u2014 is that I\u2019ll   send it"
+    )
+    assert find_verbatim("is that I'll mail it", text) is None
