@@ -45,6 +45,7 @@ class _Folded:
         return self.sources[k] + (at - self.starts[k])
 
 
+@lru_cache(maxsize=1024)  # scoring looks for many quotes in the same turns
 def _fold(text: str) -> _Folded:
     # Run by run rather than character by character: a long turn costs one pass over its words.
     out: list[str] = []

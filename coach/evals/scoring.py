@@ -6,6 +6,7 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from coach.evals.gold import Gold, GoldAction, GoldItem, GoldObjection
@@ -36,16 +37,21 @@ def anchor_turns(quote: str, transcript: Transcript) -> set[int]:
 
 def spans(quote: str, transcript: Transcript) -> list[tuple[int, int, int]]:
     """Every (turn, start, end) where a quote appears in the transcript."""
+    return list(_spans(quote, tuple(t.text for t in transcript.turns)))
+
+
+@lru_cache(maxsize=4096)  # a threshold sweep matches the same gold quotes again and again
+def _spans(quote: str, texts: tuple[str, ...]) -> tuple[tuple[int, int, int], ...]:
     found = []
-    for i, t in enumerate(transcript.turns):
-        exact = find_verbatim(quote, t.text)
+    for i, text in enumerate(texts):
+        exact = find_verbatim(quote, text)
         if exact is None:
             continue
-        at = t.text.find(exact)
+        at = text.find(exact)
         while at >= 0:
             found.append((i, at, at + len(exact)))
-            at = t.text.find(exact, at + 1)
-    return found
+            at = text.find(exact, at + 1)
+    return tuple(found)
 
 
 def _evidence_spans(ev: Evidence, transcript: Transcript) -> list[tuple[int, int]]:
