@@ -371,3 +371,90 @@ def test_a_tied_restatement_joins_the_earlier_item_whatever_the_word_order() -> 
             index.setdefault(("Dana", w), []).append(n)
     for order in (["alpha", "bravo", "charlie", "delta"], ["charlie", "delta", "alpha", "bravo"]):
         assert _restates(dict.fromkeys(order).keys(), "Dana", index, [2, 2]) == 0  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "then", "continues"),
+    [
+        # a fragment with no doer, or a bare hedge, finishes the item just taken on
+        (
+            "Ana: I'll draft the one-pager for the board. Maybe by Thursday, it depends on QA.",
+            [0],
+            1,
+            True,
+        ),
+        ("Ana: Let me check whether the flag can go into the segment. No promises.", [0], 1, True),
+        # a second task with its own doer is a second item
+        (
+            "Ana: I'll strip it out of the templates tonight. And I'll rescan the finder tomorrow.",
+            [0],
+            1,
+            False,
+        ),
+        # a short yes to an ask, then the ask spelled out: one item; something else: two
+        (
+            "Ben: Ana, can you send Vikram the journey deck?\nAna: Yes. I'll send Vikram the journey deck on Monday.",
+            [0, 1],
+            2,
+            True,
+        ),
+        (
+            "Ben: Ana, can you send Vikram the journey deck?\nAna: Yes. I'll also book the creators for the twentieth.",
+            [0, 1],
+            2,
+            False,
+        ),
+        # the one asked says yes in their own words in the next turn
+        (
+            "Ben: Luis, you'll carry it into the planning templates?\nLuis: Yes, I'll roll it in when finance sends them.",
+            [0],
+            1,
+            True,
+        ),
+        (
+            "Ben: Luis, you'll carry it into the planning templates?\nLuis: I'll book the room for Friday.",
+            [0],
+            1,
+            False,
+        ),
+    ],
+)
+def test_what_goes_on_with_the_item_just_taken_is_not_a_new_item(
+    text: str, first: list[int], then: int, continues: bool
+) -> None:
+    """Restated or hedged, one commitment is one item: the second line joins the first's evidence."""
+    from coach.engines.offline import meeting_context
+    from coach.engines.offline.actions import _continues
+    from coach.models import ActionItem, Evidence
+    from coach.pipeline import prepare
+
+    transcript, meeting, _ = prepare(text + "\n")
+    ctx = meeting_context(transcript, meeting)
+    units = [ctx.units[i] for i in first]
+    owner = ctx.units[then].speaker
+    item = ActionItem(
+        id="",
+        description="x",
+        owner=owner,
+        evidence=[Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote) for u in units],
+        confidence=0.9,
+    )
+    assert _continues(ctx.units[then], owner, [item], [units]) is continues
+    assert _continues(ctx.units[then], "Somebody Else", [item], [units]) is False
+
+
+def test_a_decision_restated_with_more_detail_a_few_turns_later_is_one_decision() -> None:
+    """The chair's "Decided then: ..." after the table agreed is the same decision, not a second."""
+    opening = (
+        "Dana: Okay, so we go with the smaller vendor for the loyalty emails.\n"
+        "Raj: Fine by me, I'll tell procurement.\nLee: What about the SMS part?\nRaj: Next quarter.\n"
+    )
+    same = run(
+        opening + "Dana: Decided then: the smaller vendor runs the loyalty emails from June, "
+        "SMS stays with the old vendor.\nLee: Good."
+    )
+    assert [[e.turn for e in d.evidence] for d in same.decisions] == [[0, 4]]
+    other = run(
+        opening + "Dana: And we move the spring sale launch to the ninth of April.\nLee: Good."
+    )
+    assert len(other.decisions) == 2

@@ -356,6 +356,7 @@ def find_action_items(
     owners: list[str | None] = []
     sizes: list[int] = []  # content words of each item, for the restatement test
     last_turn: list[int] = []
+    item_units: list[list[Unit]] = []  # the units of each item
     used: set[int] = set()
     index: dict[tuple[str | None, str], list[int]] = {}  # (owner, content word) -> item numbers
     for u, p in zip(ctx.units, probs, strict=True):
@@ -374,6 +375,18 @@ def find_action_items(
         earlier = _restates(words, owner, index, sizes)
         if earlier is None:
             earlier = _follows_up(u, owner, owners, last_turn)
+        if earlier is None and _continues(u, owner, items, item_units):
+            earlier = len(items) - 1
+            kept = items[earlier]
+            items[earlier] = kept.model_copy(
+                update={
+                    "evidence": [
+                        *kept.evidence,
+                        Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote),
+                    ]
+                }
+            )
+            item_units[earlier].append(u)
         if earlier is not None:
             kept = items[earlier]
             if kept.due is None and due is not None:  # "I'll send it over next Monday" dates it
@@ -417,6 +430,7 @@ def find_action_items(
             )
         )
         owners.append(owner)
+        item_units.append(sorted(units, key=lambda x: x.index))
         sizes.append(len(words))
         last_turn.append(u.turn)
         for w in words:
@@ -462,6 +476,44 @@ def _restates(
         if shared >= 3 and shared / len(words) >= 0.66 and shared / max(sizes[n], 1) >= 0.3:
             return n
     return None
+
+
+# A unit with nobody in it doing anything: "No promises.", "maybe by Thursday, depends on QA".
+_HAS_DOER = re.compile(
+    r"\b(?:i|i'll|i'm|i'd|i've|we|we'll|we're|let me|let's|my team|my people|you|you'll)(?![\w'])"
+)
+_HEDGE_ONLY = re.compile(
+    r"^(?:(?:but|and|so|ok|okay|yeah|well)\s+)*(?:no promises?|i can't promise|i cannot promise|"
+    r"let me see|if i can|maybe|probably|depends|depending)\b"
+)
+_YES = re.compile(
+    r"^(?:(?:oh|well|so|okay|ok|and)\s+)*(?:yeah|yes|yep|yup|sure|absolutely|definitely|of course|"
+    r"no problem|will do|can do|on it|you got it|got it|fine|ok|okay|alright|aye|happy to)\b"
+)
+SHORT_YES = 6  # words: "Yeah, I can do that." answers an ask; what follows spells the ask out
+
+
+def _continues(
+    u: Unit, owner: str | None, items: list[ActionItem], item_units: list[list[Unit]]
+) -> bool:
+    """`u` goes on with the item just made for the same owner, not a new one.
+
+    In the same turn: a fragment with no doer of its own or a bare hedge ("No promises.", "maybe by
+    Thursday"), or the ask spelled out after a short yes to it ("Yes." / "I'll send Vikram the
+    journey deck"). In the next turn: the one asked saying yes in their own words.
+    """
+    if not items or items[-1].owner != owner:
+        return False
+    last = item_units[-1]
+    if u.turn == last[-1].turn + 1 and len(last) == 1:
+        # "Luis, you'll carry it into the templates?" / "Yes, I'll roll it in when finance sends them."
+        return bool(_ASKS_YOU.search(last[0].quote) and _YES.search(u.norm))
+    if last[-1].turn != u.turn:
+        return False
+    if not _HAS_DOER.search(u.norm) or _HEDGE_ONLY.search(u.norm):
+        return True
+    asked = len(last) > 1 and len(last[-1].tokens) <= SHORT_YES
+    return asked and bool(_content(u) & {w for x in last for w in _content(x)})
 
 
 def _follows_up(

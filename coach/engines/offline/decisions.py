@@ -49,6 +49,10 @@ def _answers(u: Unit, words: set[str], last: Decision, ctx: Context) -> bool:
 # recall, and it would swallow a new matter said straight after.
 FOLLOW_TURNS, FOLLOW_NEW = 2, 4
 WORDS_PER_DECISION = 700  # see actions.recall_floor
+# A decision said again within six turns with two of its words and two fifths of the new one's is
+# the chair restating it with detail ("Decided then: the smaller vendor runs the emails from June").
+# Writer-held-out CV (238 meetings): decisions 12 fewer false (10 writer batches), 2 more missed.
+RESTATE_TURNS, RESTATE_SHARE, RESTATE_WORDS = 6, 0.4, 2
 
 # A date counts as a review date only when the words say the decision will be looked at again.
 _REVIEW = re.compile(
@@ -161,6 +165,22 @@ def find_decisions(
                 shared[n] = shared.get(n, 0) + 1
         if len(words) >= 4 and any(c / len(words) >= 0.7 for c in shared.values()):
             continue  # a recap of an earlier decision
+        near = next(
+            (
+                found[n]
+                # most shared words first, then the earlier: `words` is a set, its order is hash order
+                for n, c in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+                if c >= RESTATE_WORDS
+                and c / len(words) >= RESTATE_SHARE
+                and 0 <= u.turn - found[n].evidence[-1].turn <= RESTATE_TURNS
+            ),
+            None,
+        )
+        if near is not None:
+            near.evidence.extend(
+                Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote) for x in units
+            )
+            continue
         text = units[0].quote
         found.append(
             Decision(
