@@ -458,3 +458,14 @@ def test_a_decision_restated_with_more_detail_a_few_turns_later_is_one_decision(
         opening + "Dana: And we move the spring sale launch to the ninth of April.\nLee: Good."
     )
     assert len(other.decisions) == 2
+
+
+def test_the_agreement_to_the_last_part_of_a_decision_settles_all_of_it() -> None:
+    """A rule said in two sentences and agreed to in the next turn is one decision, not two."""
+    r = run(
+        "Dana: Then from today, no new marketing software on corporate cards. Everything goes "
+        "through the IT intake, with a light route for small tools.\n"
+        "Raj: That's the rule from today. Agreed.\nLee: Good."
+    )
+    (decision,) = r.decisions
+    assert [e.turn for e in decision.evidence] == [0, 0, 1, 1]

@@ -139,17 +139,20 @@ def find_decisions(
             continue
         units = [proposal, u] if proposal is not None else [u]
         last = found[-1] if found else None
+        head = units[0]
         if (
-            proposal is None
-            and last is not None
-            and last.evidence[-1].turn == u.turn
-            and (u.index - 1 in used or u.index - 2 in used)
+            last is not None
+            and last.evidence[-1].turn == head.turn
+            and (head.index - 1 in used or head.index - 2 in used)
         ):
             # One decision said over several units of a turn stays one decision, even with one
-            # sentence the model passed over between them; further apart, in a long turn, they are
-            # more often two decisions (AMI's chairs list several in one turn).
-            last.evidence.append(Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote))
-            used.add(u.index)
+            # sentence the model passed over between them, and the "agreed" that answers its last
+            # part settles all of it; further apart, in a long turn, they are more often two
+            # decisions (AMI's chairs list several in one turn).
+            last.evidence.extend(
+                Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote) for x in units
+            )
+            used.update(x.index for x in units)
             continue
         if proposal is None and len(u.tokens) < 3:
             continue  # a bare "agreed" with nothing before it to settle
