@@ -469,3 +469,17 @@ def test_the_agreement_to_the_last_part_of_a_decision_settles_all_of_it() -> Non
     )
     (decision,) = r.decisions
     assert [e.turn for e in decision.evidence] == [0, 0, 1, 1]
+
+
+def test_a_follow_up_with_its_own_deadline_is_its_own_item() -> None:
+    """ "I'll have it removed by Friday" after Monday's task is a second task; the same date is not."""
+    second = run(
+        "Ana: I'll send the revised tag plan to the agency on Monday.\nBen: And the old pixel?\n"
+        "Ana: I'll have it removed from the checkout pages by Friday.\nBen: Thanks."
+    )
+    assert [a.due for a in second.action_items] == [dt.date(2026, 3, 9), dt.date(2026, 3, 6)]
+    same = run(
+        "Ana: I'll send the revised tag plan to the agency on Monday.\nBen: Great.\n"
+        "Ana: I'll get it over to them first thing Monday.\nBen: Thanks."
+    )
+    assert [a.due for a in same.action_items] == [dt.date(2026, 3, 9)]

@@ -375,6 +375,13 @@ def find_action_items(
         earlier = _restates(words, owner, index, sizes)
         if earlier is None:
             earlier = _follows_up(u, owner, owners, last_turn)
+            if (
+                earlier is not None
+                and due is not None
+                and items[earlier].due is not None
+                and due.date != items[earlier].due
+            ):
+                earlier = None  # "...and I'll have it reconnected by Friday": its own deadline
         if earlier is None and _continues(u, owner, items, item_units):
             earlier = len(items) - 1
             kept = items[earlier]
