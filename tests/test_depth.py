@@ -324,7 +324,7 @@ def test_concerns_in_plain_words_are_found_by_the_learned_model() -> None:
     assert load_weights().objection is not None  # the shipped weights carry the model
     r = analyze(
         "Priya Shah: So the plan is to move all the campaign data into the new platform by March.\n"
-        "Tom Reed: I don't see how we do that without a data protection review, honestly it feels rushed.\n"
+        "Tom Reed: That can't work without a data protection review first, March is far too soon.\n"
         "Priya Shah: Right. Next item, the spring launch budget.\n"
         "Tom Reed: Sure.\n"
         "Ana Ruiz: Hang on, who checked that the agency can access customer records at all? "
