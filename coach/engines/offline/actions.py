@@ -28,7 +28,7 @@ from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
 from coach.engines.offline.strength import find_condition, strength_of, without_condition
 from coach.engines.offline.text import describe
-from coach.models import ActionItem, Evidence
+from coach.models import ActionItem
 
 _JOINT = re.compile(r"\b([A-Za-z][\w'-]+) and I\b")
 _DOER = re.compile(r"\b([A-Z][\w'-]+)(?: [A-Z][\w'-]+)? (?:to|will|'ll|is going to|is gonna)\b")
@@ -117,10 +117,8 @@ def _owner(u: Unit, ctx: Context) -> tuple[str | None, list[Unit]]:
     asked = _asked_by_name(u, ctx)
     if asked is not None:
         if taker is not None:
-            return taker.speaker, [
-                u,
-                taker,
-            ]  # "Sanjay, can someone on your side...?" / "I'll do it."
+            # "Sanjay, can someone on your side...?" / "I'll do it."
+            return taker.speaker, [u, taker]
         return asked, [u]
     if (
         taker is not None
@@ -382,22 +380,19 @@ def find_action_items(
                 and due.date != items[earlier].due
             ):
                 earlier = None  # "...and I'll have it reconnected by Friday": its own deadline
-        if earlier is None and _continues(u, owner, items, item_units):
+        joins = earlier is None and _continues(u, owner, items, item_units)
+        if joins:
             earlier = len(items) - 1
-            kept = items[earlier]
-            items[earlier] = kept.model_copy(
-                update={
-                    "evidence": [
-                        *kept.evidence,
-                        Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote),
-                    ]
-                }
-            )
-            item_units[earlier].append(u)
         if earlier is not None:
             kept = items[earlier]
+            update: dict[str, object] = {}
+            if joins:  # said on in the same breath: its words are evidence too
+                update["evidence"] = [*kept.evidence, u.evidence()]
+                item_units[earlier].append(u)
             if kept.due is None and due is not None:  # "I'll send it over next Monday" dates it
-                items[earlier] = kept.model_copy(update={"due": due.date, "due_text": due.text})
+                update.update(due=due.date, due_text=due.text)
+            if update:
+                items[earlier] = kept.model_copy(update=update)
             last_turn[earlier] = u.turn
             continue
         asker = units[0].speaker if owner is not None and units[0].speaker != owner else None
@@ -422,10 +417,7 @@ def find_action_items(
                 owner=owner,
                 due=due.date if due else None,
                 due_text=due.text if due else None,
-                evidence=[
-                    Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote)
-                    for x in sorted(units, key=lambda x: x.index)
-                ],
+                evidence=[x.evidence() for x in sorted(units, key=lambda x: x.index)],
                 confidence=round(p, 2),
                 strength=(
                     strength := strength_of(

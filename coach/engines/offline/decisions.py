@@ -13,7 +13,7 @@ from coach.engines.offline.features import proposal as proposal_words
 from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
 from coach.engines.offline.text import describe, tidy
-from coach.models import Decision, DecisionGap, Evidence
+from coach.models import Decision, DecisionGap
 
 
 def _settled(u: Unit, ctx: Context) -> Unit | None:
@@ -127,7 +127,7 @@ def find_decisions(
                 (d for d in found if any(e.quote == proposal.quote for e in d.evidence)), None
             )
             if owner is not None:
-                owner.evidence.append(Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote))
+                owner.evidence.append(u.evidence())
                 used.add(u.index)
                 continue
         # A bare "deal" scores low on its own words; what it settles carries the weight. A proposal
@@ -149,16 +149,14 @@ def find_decisions(
             # sentence the model passed over between them, and the "agreed" that answers its last
             # part settles all of it; further apart, in a long turn, they are more often two
             # decisions (AMI's chairs list several in one turn).
-            last.evidence.extend(
-                Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote) for x in units
-            )
+            last.evidence.extend(x.evidence() for x in units)
             used.update(x.index for x in units)
             continue
         if proposal is None and len(u.tokens) < 3:
             continue  # a bare "agreed" with nothing before it to settle
         words = _content(units)
         if proposal is None and last is not None and _answers(u, words, last, ctx):
-            last.evidence.append(Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote))
+            last.evidence.append(u.evidence())
             used.add(u.index)
             continue
         used.update(x.index for x in units)
@@ -180,16 +178,14 @@ def find_decisions(
             None,
         )
         if near is not None:
-            near.evidence.extend(
-                Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote) for x in units
-            )
+            near.evidence.extend(x.evidence() for x in units)
             continue
         text = units[0].quote
         found.append(
             Decision(
                 id="",
                 description=describe(text) or tidy(text),
-                evidence=[Evidence(turn=x.turn, speaker=x.speaker, quote=x.quote) for x in units],
+                evidence=[x.evidence() for x in units],
                 # Whose word settled it: the one who said yes, or who announced it.
                 decided_by=units[-1].speaker,
                 review_date=_review_date(units, ctx, meeting_date),

@@ -18,7 +18,7 @@ from coach.engines.offline.normalize import Unit
 from coach.engines.offline.signals import signal_index
 from coach.engines.offline.signals import tokens as signal_tokens
 from coach.frameworks import load_frameworks
-from coach.models import CATEGORIES, Category, Evidence, Flag, Role, Severity
+from coach.models import CATEGORIES, Category, Flag, Role, Severity
 
 SIDE: dict[Role, str] = {
     "CMO": "marketing",
@@ -231,9 +231,7 @@ def find_flags(
                     title=info.title,
                     summary=_summary(info.description, t, ctx, parties),
                     parties=parties,
-                    evidence=[
-                        Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote) for u in evidence
-                    ],
+                    evidence=[u.evidence() for u in evidence],
                     conversation=info.conversation,
                     confidence=round(p, 2),
                 ),

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from coach.models import Evidence
+
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*(?:-(?=\s|$))?|[.!?;]+|[,:]|--|[–—]")
 # Single-word fillers; "like" and "you know" are fillers only in some places (handled below).
@@ -69,6 +71,10 @@ class Unit:
 
     def __post_init__(self) -> None:
         self.norm = " ".join(self.tokens)
+
+    def evidence(self) -> Evidence:
+        """The unit as a report's evidence: its turn, its speaker, its verbatim words."""
+        return Evidence(turn=self.turn, speaker=self.speaker, quote=self.quote)
 
 
 def tokenize(text: str) -> list[Token]:

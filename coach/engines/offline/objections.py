@@ -13,7 +13,7 @@ from coach.engines.offline.features import CONTENT_STOP, Context, extract
 from coach.engines.offline.flags import pushes_back
 from coach.engines.offline.model import Binary
 from coach.engines.offline.normalize import Unit
-from coach.models import Evidence, Objection
+from coach.models import Objection
 
 _CONCERN = re.compile(
     r"\b(?:i'm worried|i am worried|i'm a bit worried|that worries me|worries me|my worry|"
@@ -97,13 +97,9 @@ def find_objections(
                 id="",
                 speaker=u.speaker,
                 role=ctx.roster.role.get(u.speaker, "other"),
-                evidence=[Evidence(turn=u.turn, speaker=u.speaker, quote=u.quote)],
+                evidence=[u.evidence()],
                 answered=answer is not None,
-                response=(
-                    Evidence(turn=answer.turn, speaker=answer.speaker, quote=answer.quote)
-                    if answer is not None
-                    else None
-                ),
+                response=answer.evidence() if answer is not None else None,
             )
         )
     return found
