@@ -160,3 +160,33 @@ def test_arrows_in_text_are_text() -> None:
     srt = "1\n00:00:01,000 --> 00:00:02,000\nDana: costs --> up\n"
     assert pairs(srt) == [("Dana", "costs --> up")]
     assert pairs("Dana: costs --> up\nRaj: fine") == [("Dana", "costs --> up"), ("Raj", "fine")]
+
+
+def test_a_colon_inside_a_voiced_cue_is_speech() -> None:
+    # A recap read out in a Teams cue: the voice tag names the speaker, "Me:" is what she said.
+    text = (
+        "WEBVTT\n\n"
+        "00:00:01.000 --> 00:00:04.000\n"
+        "<v Dana Whitfield>So the list goes out in\nMay. Me: the exec summary.</v>\n\n"
+        "00:00:04.000 --> 00:00:06.000\n"
+        "<v Raj Patel>Budget: flat.</v>\n"
+    )
+    assert pairs(text) == [
+        ("Dana Whitfield", "So the list goes out in May. Me: the exec summary."),
+        ("Raj Patel", "Budget: flat."),
+    ]
+
+
+def test_a_sentence_break_before_a_colon_is_not_a_name() -> None:
+    # Zoom cues name the speaker as "Name: text"; a one-off "May. Me:" is two sentences, not a name.
+    text = (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nDana Whitfield: We ship in May.\n\n"
+        "2\n00:00:04.000 --> 00:00:06.000\nRaj Patel: Fine by me.\n\n"
+        "3\n00:00:06.000 --> 00:00:08.000\nRaj Patel: The order is set for\nMay. Me: the summary.\n\n"
+        "4\n00:00:08.000 --> 00:00:09.000\nDr. Ana Lima: Agreed.\n"
+    )
+    assert pairs(text) == [
+        ("Dana Whitfield", "We ship in May."),
+        ("Raj Patel", "Fine by me. The order is set for May. Me: the summary."),
+        ("Dr. Ana Lima", "Agreed."),
+    ]

@@ -226,7 +226,7 @@ def cues_to_turns(cues: list[Cue], *, names_first: bool | None = None) -> Parsed
                         speaker, line = found[0], found[1]
                     elif voice is None:
                         speaker = new_number()
-                else:
+                elif voice is None:  # a voice tag names the speaker; "Me: ..." inside it is speech
                     found = split_label(line)
                     if found is not None and found[0] in speakers:
                         speaker, line = found[0], found[1]

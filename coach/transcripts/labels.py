@@ -102,6 +102,8 @@ def looks_like_name(label: str) -> bool:
     base, _ = split_role_suffix(label)
     words = base.split()
     for n, word in enumerate(words):
+        if n < len(words) - 1 and _ends_sentence(word):
+            return False  # "May. Me": a sentence ends inside it
         first = word[0]
         if not first.islower():
             continue  # capitalised, a digit, punctuation, or a script without case
@@ -111,6 +113,41 @@ def looks_like_name(label: str) -> bool:
             continue
         return False
     return True
+
+
+# Abbreviations that end in a full stop inside a name: "Dr. Ana Lima", "St. John".
+_TITLES = frozenset(
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "prof",
+        "st",
+        "rev",
+        "sr",
+        "jr",
+        "fr",
+        "hon",
+        "capt",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "maj",
+        "mme",
+        "mlle",
+        "sra",
+        "dra",
+    ]
+)
+
+
+def _ends_sentence(word: str) -> bool:
+    stem = word[:-1]
+    initials = "." in stem  # "J.R."
+    return word.endswith(".") and len(stem) > 1 and not initials and stem.lower() not in _TITLES
 
 
 def split_label(s: str) -> tuple[str, str, tuple[float, float | None] | None] | None:
