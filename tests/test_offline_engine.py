@@ -306,6 +306,39 @@ def test_the_person_addressed_owns_an_order_or_a_handed_over_choice(line: str, o
     assert _owner(unit, ctx)[0] == owner
 
 
+@pytest.mark.parametrize(
+    ("transcript", "owner"),
+    [
+        # Second-language English asks with a bare "you": the one named is asked, by full name too
+        (
+            "Li Wei: The rehearsal is Thursday.\nChen Yuhan: Li Wei, you join the rehearsal?\n",
+            "Li Wei",
+        ),
+        ("Tom: Go-live is close.\nDana: Okay. Tom, you own the go live on the eleventh?\n", "Tom"),
+        # Speech-to-text without the comma and the capital
+        (
+            "Marta: the offer rules are open\nLucia: marta you prepare the offer rules for arjun\n",
+            "Marta",
+        ),
+        (
+            "Marta: the offer rules are open\nLucia: so marta you know i prepare them myself\n",
+            "Lucia",
+        ),
+        ("Marta: the offer rules are open\nLucia: market you prepare them\n", "Lucia"),
+    ],
+)
+def test_a_bare_you_after_a_name_asks_the_one_named(transcript: str, owner: str) -> None:
+    """ "Li Wei, you join the rehearsal?" / "marta you prepare the offer rules": they own it."""
+    from coach.engines.offline import meeting_context
+    from coach.engines.offline.actions import _owner
+    from coach.pipeline import prepare
+
+    parsed, meeting, _ = prepare(transcript)
+    ctx = meeting_context(parsed, meeting)
+    unit = ctx.units[-1]
+    assert _owner(unit, ctx)[0] == owner
+
+
 def test_who_answers_a_question_put_to_someone_by_name_takes_it_on() -> None:
     """ "Declan, can someone on your side...?" / (Priya) "I'll do it.": Priya owns it."""
     from coach.engines.offline import meeting_context

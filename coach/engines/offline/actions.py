@@ -69,7 +69,7 @@ _VOCATIVE_ORDER = re.compile(
 # A name said first, then a question or "you": "Mateo, can we get it into a release?", "Tom, you
 # and Serena take it to the board", "Katharina, I would ask you to bring the plan".
 _VOCATIVE_ASK = re.compile(
-    r"^(?:(?i:ok|okay|so|and|right|then|fine|good|great|also),?\s+)*([A-Z][\w'-]+)"
+    r"^(?:(?i:ok|okay|so|and|right|then|fine|good|great|also),?\s+)*([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)"
     r"(?:,\s+[A-Z][\w'-]+)?(?:\s+and\s+[A-Z][\w'-]+)?,\s+(.+)"
 )
 _ASKS_YOU = re.compile(r"\b(?:you|your)\b|\?\s*$", re.IGNORECASE)
@@ -135,11 +135,26 @@ def _asked_by_name(u: Unit, ctx: Context) -> str | None:
     """The participant a unit that opens with their name asks something of, if it does."""
     m = _VOCATIVE_ASK.match(u.quote)
     if m is None:
-        return None
+        return _asked_unpunctuated(u, ctx)
     rest = m.group(2)
     if not _ASKS_YOU.search(rest) or _IF_YOU_WANT.search(rest):
         return None
     if _I_WILL.search(rest.lower()) and not _NEEDS_FROM_YOU.search(rest):
+        return None
+    called = ctx.roster.lookup(m.group(1))
+    return called if called is not None and called != u.speaker else None
+
+
+# Speech-to-text drops the comma and the capital: "bruno you handle the demo build".
+_BARE_VOCATIVE = re.compile(
+    r"^(?:(?:ok|okay|so|and|right|then|also) )*([a-z][\w'-]+) (?:you|your)\b(?! know| see| mean)"
+)
+
+
+def _asked_unpunctuated(u: Unit, ctx: Context) -> str | None:
+    """The participant an unpunctuated unit opens with, when "you" follows their name."""
+    m = _BARE_VOCATIVE.match(u.norm)
+    if m is None or "i" in u.tokens or _I_WILL.search(u.norm):  # "...and i check it": theirs
         return None
     called = ctx.roster.lookup(m.group(1))
     return called if called is not None and called != u.speaker else None
